@@ -1,0 +1,312 @@
+"""Command line: the pre-deploy gate (`parity check`) and tools around snapshots and reports.
+
+Exit codes: 0 no unwaived finding at/above --fail-on; 1 such findings; 2 usage or configuration
+error; 3 audit incomplete (a collector failed; wins over 1 unless --allow-incomplete).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from parity import __version__
+from parity.errors import ExitCode, ParityError
+
+app = typer.Typer(
+    name="parity",
+    help="Audit whether staging really mirrors production; gate deploys on it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(StrEnum):
+    """Report formats."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class FailOn(StrEnum):
+    """Lowest severity that fails the gate."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def handled(fn: F) -> F:
+    """The one error handler: expected errors print one line and map to their exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(kwargs.get("debug"))
+        try:
+            return fn(*args, **kwargs)
+        except ParityError as e:
+            if debug:
+                raise
+            for line in str(e).splitlines():
+                typer.echo(f"parity: error: {line}", err=True)
+            raise typer.Exit(int(e.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("parity: interrupted", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+ConfigOpt = Annotated[
+    str | None, typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).")
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+]
+FailOnOpt = Annotated[
+    FailOn, typer.Option("--fail-on", envvar="PARITY_FAIL_ON", help="Lowest failing severity.")
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from parity.snapshot_io import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as e:
+        from parity.errors import ConfigError
+
+        raise ConfigError(f"cannot write {output}: {e.strerror}") from e
+
+
+def gate(report: Any, fail_on: FailOn, allow_incomplete: bool) -> int:
+    """Exit code for a report under --fail-on / --allow-incomplete."""
+    if not report.complete and not allow_incomplete:
+        return int(ExitCode.INCOMPLETE)
+    if fail_on == FailOn.never:
+        return int(ExitCode.OK)
+    from parity.findings import Severity
+
+    threshold = Severity(fail_on.value).rank
+    failing = any(f.severity.rank >= threshold for f in report.findings if not f.waived)
+    return int(ExitCode.FINDINGS if failing else ExitCode.OK)
+
+
+def _finish(report: Any, fmt: Format, output: Path | None, fail_on: FailOn, allow: bool) -> None:
+    from parity.reports import FORMATTERS
+
+    _emit(FORMATTERS[fmt.value](report), output)
+    code = gate(report, fail_on, allow)
+    if output is not None:
+        typer.echo(
+            f"parity: wrote {output}: {report.summary.unwaived} findings, "
+            f"score {report.score.overall:g}, exit {code}",
+            err=True,
+        )
+    raise typer.Exit(code)
+
+
+@app.command()
+@handled
+def check(
+    config: ConfigOpt = None,
+    env: Annotated[
+        list[str] | None, typer.Option("--env", "-e", help="Only these environments.")
+    ] = None,
+    snapshots: Annotated[
+        Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
+    ] = None,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = FailOn.error,
+    allow_incomplete: Annotated[
+        bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
+    from parity.pipeline import (
+        build_report,
+        collect_environment,
+        load_snapshot_dir,
+        stderr_progress,
+    )
+    from parity.secrets import SecretGuard
+    from parity.settings import load_settings
+
+    settings = load_settings(config)
+    if snapshots is not None:
+        snaps = load_snapshot_dir(snapshots)
+        if env:
+            snaps = {k: v for k, v in snaps.items() if k in env or k == settings.reference}
+    else:
+        if not settings.environments:
+            from parity.errors import ConfigError
+
+            raise ConfigError("no environments configured", hint="create parity.toml")
+        names = list(settings.environments)
+        if env:
+            unknown = sorted(set(env) - set(names))
+            if unknown:
+                from parity.errors import ConfigError
+
+                raise ConfigError(f"unknown environment(s): {', '.join(unknown)}",
+                                  hint=f"configured: {', '.join(names)}")
+            names = [n for n in names if n in env or n == settings.reference]
+        guard, progress = SecretGuard(), stderr_progress()
+        snaps = {
+            n: collect_environment(settings, n, guard=guard, progress=progress, debug=debug)
+            for n in names
+        }
+    report = build_report(snaps, settings, settings.reference)
+    _finish(report, format, output, fail_on, allow_incomplete)
+
+
+@app.command()
+@handled
+def snapshot(
+    environment: Annotated[str, typer.Argument(help="Environment to snapshot.")],
+    config: ConfigOpt = None,
+    output: OutputOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
+    from parity.pipeline import collect_environment, stderr_progress
+    from parity.settings import load_settings
+    from parity.snapshot_io import snapshot_to_json
+
+    settings = load_settings(config)
+    snap = collect_environment(settings, environment, progress=stderr_progress(), debug=debug)
+    _emit(snapshot_to_json(snap), output)
+    for e in snap.errors:
+        typer.echo(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}", err=True)
+    raise typer.Exit(int(ExitCode.INCOMPLETE if snap.errors else ExitCode.OK))
+
+
+@app.command()
+@handled
+def diff(
+    reference: Annotated[str, typer.Argument(help="Reference: env name or snapshot file.")],
+    other: Annotated[str, typer.Argument(help="Compared: env name or snapshot file.")],
+    config: ConfigOpt = None,
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = FailOn.error,
+    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Compare two environments or snapshot files; the first is the reference."""
+    from parity.pipeline import build_report, collect_environment
+    from parity.settings import Settings, find_config, load_settings
+    from parity.snapshot_io import load_snapshot
+
+    def is_file(x: str) -> bool:
+        return x.endswith(".json") and Path(x).is_file()
+
+    need_config = not (is_file(reference) and is_file(other))
+    settings = load_settings(config) if need_config or find_config(config) else Settings()
+
+    def get(x: str) -> Any:
+        if is_file(x):
+            return load_snapshot(Path(x))
+        return collect_environment(settings, x, debug=debug)
+
+    a, b = get(reference), get(other)
+    if a.environment == b.environment:
+        from parity.errors import ConfigError
+
+        raise ConfigError(f"both sides are environment {a.environment!r}; compare two different ones")
+    report = build_report({a.environment: a, b.environment: b}, settings, a.environment)
+    _finish(report, format, output, fail_on, allow_incomplete)
+
+
+@app.command()
+@handled
+def report(
+    file: Annotated[Path, typer.Argument(help="A JSON report written by parity check.")],
+    format: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Re-render a saved JSON report in another format."""
+    from parity.errors import SnapshotError
+    from parity.reports import FORMATTERS
+    from parity.reports.json_report import load_report
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as e:
+        raise SnapshotError(f"cannot read {file}: {e.strerror}") from e
+    _emit(FORMATTERS[format.value](load_report(text, str(file))), output)
+
+
+@app.command()
+@handled
+def rules(
+    config: ConfigOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    debug: DebugOpt = False,
+) -> None:
+    """List rules with their effective severity (after the project policy)."""
+    import json
+
+    from tabulate import tabulate
+
+    from parity.policies import load_policy
+    from parity.settings import find_config, load_settings
+
+    policy_path = None
+    if find_config(config):
+        settings = load_settings(config)
+        policy_path = settings.resolve_path(settings.policy) if settings.policy else None
+    policy = load_policy(policy_path)
+    specs = sorted(policy.rules.values(), key=lambda r: (r.category, r.id))
+    if format == "json":
+        _emit(json.dumps([s.model_dump(mode="json") for s in specs], indent=2) + "\n", None)
+        return
+    rows = [[s.id, s.category, s.severity.value if s.enabled else "off", s.title] for s in specs]
+    _emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
+
+
+@app.command()
+@handled
+def schema(debug: DebugOpt = False) -> None:
+    """Print the JSON Schema of the JSON report."""
+    from parity.reports.json_report import report_schema
+
+    _emit(report_schema(), None)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"parity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """parity: staging/production parity audits."""
+
+
+def main() -> None:
+    """Console-script entry point; usage errors exit 2 (click's convention matches ours)."""
+    app()

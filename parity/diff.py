@@ -1,0 +1,183 @@
+"""Diff engine: align N snapshots against a reference by explicit identity, in linear time.
+
+Identity is (kind, scope, key). Records are indexed per (kind, scope) group in dicts so alignment
+is set arithmetic on keys; the only pairwise search is typo matching, and it runs on unmatched
+keys only, through a deletion-neighbourhood index rather than all pairs.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from parity.model import ConfigEntry, Dependency, Image, Kind, Record, SecretRef, Snapshot
+
+Group = tuple[str, str]
+
+# Cheap "raw values differ" tests; rules refine (normalization, version levels...).
+DIFFERS: dict[str, Callable[[Record, Record], bool]] = {
+    Kind.CONFIG: lambda a, b: a.value != b.value or a.ref != b.ref or a.fingerprint != b.fingerprint,  # type: ignore[union-attr]
+    Kind.DEPENDENCY: lambda a, b: a.version != b.version,  # type: ignore[union-attr]
+    Kind.IMAGE: lambda a, b: (a.repository, a.tag, a.digest) != (b.repository, b.tag, b.digest),  # type: ignore[union-attr]
+    Kind.SECRET_REF: lambda a, b: False,
+    Kind.REQUIRED_KEY: lambda a, b: False,
+}
+
+
+def subject_of(record: Record) -> str:
+    """Stable, human-readable identity used in finding ids and waivers."""
+    kind, scope = record.group
+    return f"{kind}:{scope}:{record.key}" if scope else f"{kind}:{record.key}"
+
+
+@dataclass
+class EnvIndex:
+    """One environment's records grouped for O(1) alignment."""
+
+    name: str
+    groups: dict[Group, dict[str, Record]]
+
+    def kind_records(self, kind: str) -> Iterable[Record]:
+        """Every record of one kind, in deterministic order."""
+        for group in sorted(g for g in self.groups if g[0] == kind):
+            yield from self.groups[group].values()
+
+
+def build_index(snapshot: Snapshot, ignore: list[str]) -> EnvIndex:
+    """Group records; records whose key or subject matches an ignore glob are dropped."""
+    groups: dict[Group, dict[str, Record]] = defaultdict(dict)
+    if ignore:
+        for r in snapshot.records:
+            if any(fnmatch.fnmatchcase(r.key, g) for g in ignore) or any(
+                fnmatch.fnmatchcase(subject_of(r), g) for g in ignore
+            ):
+                continue
+            groups[r.group][r.key] = r
+    else:
+        for r in snapshot.records:
+            groups[r.group][r.key] = r
+    return EnvIndex(snapshot.environment, dict(groups))
+
+
+@dataclass
+class PairDiff:
+    """Differences of one environment against the reference."""
+
+    env: str
+    ref: str
+    missing: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    extra: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    changed: dict[str, list[tuple[Record, Record]]] = field(default_factory=lambda: defaultdict(list))
+    typos: list[tuple[ConfigEntry, ConfigEntry]] = field(default_factory=list)
+    subjects: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def align(ref: EnvIndex, env: EnvIndex, typo_distance: int = 2) -> PairDiff:
+    """Compare env against ref group by group; linear in the number of records."""
+    diff = PairDiff(env.name, ref.name)
+    for group in sorted(set(ref.groups) | set(env.groups)):
+        kind = group[0]
+        a = ref.groups.get(group, {})
+        b = env.groups.get(group, {})
+        a_keys, b_keys = a.keys(), b.keys()
+        diff.subjects[kind] += len(a_keys | b_keys)
+        if kind == Kind.REQUIRED_KEY:
+            continue
+        diff.missing[kind].extend(a[k] for k in sorted(a_keys - b_keys))
+        diff.extra[kind].extend(b[k] for k in sorted(b_keys - a_keys))
+        differs = DIFFERS[kind]
+        diff.changed[kind].extend(
+            (a[k], b[k]) for k in sorted(a_keys & b_keys) if differs(a[k], b[k])
+        )
+    _pair_typos(diff, typo_distance)
+    return diff
+
+
+def canonical_key(key: str) -> str:
+    """Case and separator-insensitive form: `database-url` ~ `DATABASE_URL`."""
+    return key.lower().replace("_", "").replace("-", "").replace(".", "")
+
+
+def _deletes(s: str) -> set[str]:
+    return {s[:i] + s[i + 1 :] for i in range(len(s))} | {s}
+
+
+def find_typos(
+    missing: list[str], extra: list[str], max_distance: int = 2
+) -> list[tuple[str, str]]:
+    """Pair each extra key with the missing key it most likely misspells (one-to-one).
+
+    Candidates come from a canonical-form map and a one-deletion neighbourhood index (finds
+    every pair within one edit, transpositions included) plus, for small sets, a rapidfuzz scan
+    for pairs up to `max_distance` edits; all candidates are then verified with Damerau-
+    Levenshtein distance, so cost stays near linear when thousands of keys are unmatched.
+    """
+    if not missing or not extra:
+        return []
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    canon: dict[str, list[str]] = defaultdict(list)
+    neigh: dict[str, list[str]] = defaultdict(list)
+    for m in missing:
+        canon[canonical_key(m)].append(m)
+        for d in _deletes(m.lower()):
+            neigh[d].append(m)
+    candidates: dict[str, set[str]] = defaultdict(set)
+    for x in extra:
+        candidates[x].update(canon.get(canonical_key(x), ()))
+        for d in _deletes(x.lower()):
+            candidates[x].update(neigh.get(d, ()))
+    if max_distance > 1 and len(missing) * len(extra) <= 250_000:
+        for x in extra:
+            for m in missing:
+                if abs(len(m) - len(x)) <= max_distance:
+                    candidates[x].add(m)
+    scored = []
+    for x, cands in candidates.items():
+        for m in cands:
+            if canonical_key(m) == canonical_key(x):
+                dist = 0
+            else:
+                dist = DamerauLevenshtein.distance(m.lower(), x.lower())
+                # a typo must be small relative to the key, else FOO/BAR would pair
+                if dist > max_distance or dist * 4 > max(len(m), len(x)):
+                    continue
+            scored.append((dist, x, m))
+    pairs: list[tuple[str, str]] = []
+    used_m: set[str] = set()
+    used_x: set[str] = set()
+    for _dist, x, m in sorted(scored):
+        if x not in used_x and m not in used_m:
+            used_x.add(x)
+            used_m.add(m)
+            pairs.append((m, x))
+    return sorted(pairs)
+
+
+def _pair_typos(diff: PairDiff, max_distance: int) -> None:
+    """Replace missing/extra config pairs that are near-misses by typo pairs."""
+    missing = diff.missing.get(Kind.CONFIG, [])
+    extra = diff.extra.get(Kind.CONFIG, [])
+    if not missing or not extra:
+        return
+    by_scope_m: dict[str, dict[str, ConfigEntry]] = defaultdict(dict)
+    by_scope_x: dict[str, dict[str, ConfigEntry]] = defaultdict(dict)
+    for r in missing:
+        by_scope_m[r.scope][r.key] = r  # type: ignore[union-attr]
+    for r in extra:
+        by_scope_x[r.scope][r.key] = r  # type: ignore[union-attr]
+    paired: set[int] = set()
+    for scope in sorted(set(by_scope_m) & set(by_scope_x)):
+        ms, xs = by_scope_m[scope], by_scope_x[scope]
+        for m, x in find_typos(sorted(ms), sorted(xs), max_distance):
+            diff.typos.append((ms[m], xs[x]))
+            paired.add(id(ms[m]))
+            paired.add(id(xs[x]))
+    if paired:
+        diff.missing[Kind.CONFIG] = [r for r in missing if id(r) not in paired]
+        diff.extra[Kind.CONFIG] = [r for r in extra if id(r) not in paired]
+
+
+__all__ = ["DIFFERS", "Dependency", "EnvIndex", "Image", "PairDiff", "SecretRef", "align"]

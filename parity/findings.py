@@ -1,0 +1,116 @@
+"""Findings and the JSON report contract: other tools parse this, so it is versioned and frozen.
+
+Change a field's meaning only with a new REPORT_SCHEMA_VERSION; `parity schema` prints the JSON
+Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from parity.model import CollectionError
+
+REPORT_SCHEMA_VERSION = 1
+
+
+class Severity(StrEnum):
+    """Finding severity; `--fail-on` compares against these."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+def finding_id(rule: str, environment: str, subject: str) -> str:
+    """Stable id from rule + environment + subject only: baselines must not churn."""
+    raw = "\x1f".join((rule, environment, subject)).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WaiverInfo(_Frozen):
+    """The waiver that matched a finding."""
+
+    reason: str = Field(description="Why the difference is accepted.")
+    expires: date = Field(description="Last day the waiver suppresses the finding.")
+    expired: bool = Field(description="True when past expiry: the finding counts again.")
+
+
+class Finding(_Frozen):
+    """One scored difference or hazard."""
+
+    id: str = Field(description="Stable fingerprint of rule + environment + subject.")
+    rule: str = Field(description="Stable rule id, e.g. `missing-key`.")
+    category: str = Field(description="config, dependencies, images, secrets, collection...")
+    severity: Severity = Field(description="error, warning or info (after policy overrides).")
+    environment: str = Field(description="Environment the finding is about.")
+    reference: str = Field(description="Environment it was compared against.")
+    subject: str = Field(description="What it is about: `kind:scope:key`.")
+    message: str = Field(description="One-sentence explanation.")
+    expected: str | None = Field(default=None, description="Reference value (redacted if secret).")
+    actual: str | None = Field(default=None, description="This env's value (redacted if secret).")
+    suggestion: str | None = Field(default=None, description="What to do.")
+    source: str | None = Field(default=None, description="Where to look, e.g. `staging/.env:4`.")
+    waived: bool = Field(default=False, description="Suppressed by an unexpired waiver.")
+    waiver: WaiverInfo | None = Field(default=None, description="The matching waiver, if any.")
+
+
+class ToolInfo(_Frozen):
+    """Which tool produced the report."""
+
+    name: str = "parity"
+    version: str
+
+
+class PairScore(_Frozen):
+    """Drift score of one environment against the reference."""
+
+    environment: str
+    reference: str
+    score: float = Field(description="0-100; 100 = identical where it matters.")
+    categories: dict[str, float] = Field(description="Score per category.")
+
+
+class Score(_Frozen):
+    """Scores: overall is the lowest pair score (a gate cares about the worst env)."""
+
+    overall: float
+    pairs: list[PairScore]
+
+
+class Summary(_Frozen):
+    """Counts for dashboards."""
+
+    total: int
+    unwaived: int
+    waived: int
+    by_severity: dict[str, int] = Field(description="Unwaived findings per severity.")
+    by_environment: dict[str, int] = Field(description="Unwaived findings per environment.")
+    by_rule: dict[str, int] = Field(description="Unwaived findings per rule.")
+
+
+class Report(_Frozen):
+    """The audit result: what `parity check --format json` prints."""
+
+    schema_version: int = Field(default=REPORT_SCHEMA_VERSION, description="Report format version.")
+    tool: ToolInfo
+    generated_at: datetime
+    reference: str
+    environments: list[str]
+    complete: bool = Field(description="False when a collector failed: the audit is incomplete.")
+    score: Score
+    findings: list[Finding]
+    errors: list[CollectionError]
+    summary: Summary

@@ -1,0 +1,253 @@
+"""Snapshot model: what a collector saw in one environment, in a form that diffs cheaply.
+
+Records are frozen, slotted dataclasses rather than pydantic models because a large environment
+has a million of them and the gate must stay fast and small; the snapshot around them, the
+findings and the report are pydantic models with a published schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, fields
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+
+class Kind(StrEnum):
+    """Record kinds; the first element of every record's identity."""
+
+    CONFIG = "config"
+    DEPENDENCY = "dependency"
+    IMAGE = "image"
+    SECRET_REF = "secret-ref"
+    REQUIRED_KEY = "required-key"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigEntry:
+    """One configuration key as an environment sets it.
+
+    scope: where the key lives (source name, plus service/workload/container when nested).
+    key: the key, dotted for nested files (`database.pool.size`).
+    value: the comparable value; None when it is a secret or comes from a reference.
+    source: `path:line` or another locator a person can open.
+    fingerprint: keyed HMAC of the secret part when the value (or a URL's password) is secret.
+    ref: where the value comes from when it is a reference (`k8s-secret:db/password`).
+    env_var: True when the key is a process environment variable (can satisfy code reads).
+    structured: the parsed nested value (JSON-able), kept to explain a changed structure.
+    """
+
+    kind: ClassVar[Kind] = Kind.CONFIG
+    scope: str
+    key: str
+    value: str | None
+    source: str
+    fingerprint: str | None = None
+    ref: str | None = None
+    env_var: bool = False
+    structured: Any = None
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: records only ever align within one (kind, scope) group."""
+        return (Kind.CONFIG, self.scope)
+
+    @property
+    def secret(self) -> bool:
+        """True when this entry's value must never be shown or compared in clear."""
+        return self.fingerprint is not None and self.value is None
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A resolved package version: ecosystem (`pypi`, `npm`), normalized name, version."""
+
+    kind: ClassVar[Kind] = Kind.DEPENDENCY
+    ecosystem: str
+    name: str
+    version: str
+    source: str
+    dev: bool = False
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: dependencies align per ecosystem."""
+        return (Kind.DEPENDENCY, self.ecosystem)
+
+    @property
+    def key(self) -> str:
+        """Identity suffix: the normalized package name."""
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A container image a workload runs: tag and digest are kept apart to catch moved tags.
+
+    workload: service or workload (`web`, `Deployment/web`), scoped by source name.
+    container: container name inside the workload (the service name for compose).
+    repository: image repository without tag or digest, registry host included.
+    tag: the tag, or None when the reference has none (Docker then pulls `latest`).
+    digest: `sha256:…` when pinned or resolved, else None.
+    """
+
+    kind: ClassVar[Kind] = Kind.IMAGE
+    workload: str
+    container: str
+    repository: str
+    tag: str | None
+    digest: str | None
+    source: str
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: images align per workload."""
+        return (Kind.IMAGE, self.workload)
+
+    @property
+    def key(self) -> str:
+        """Identity suffix: the container name."""
+        return self.container
+
+    @property
+    def ref(self) -> str:
+        """The image reference as a person would write it."""
+        out = self.repository
+        if self.tag:
+            out += f":{self.tag}"
+        if self.digest:
+            out += f"@{self.digest}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRef:
+    """A reference to a secret (name/ARN), never its value; at most a keyed fingerprint.
+
+    scope: where it is referenced (source, workload, container).
+    name: the referenced secret (`db-credentials/password`, an ARN, a compose secret name).
+    backend: the store (`k8s-secret`, `compose-secret`, `aws-secretsmanager`…).
+    env_var: the environment variable it is exposed as, when it is one.
+    """
+
+    kind: ClassVar[Kind] = Kind.SECRET_REF
+    scope: str
+    name: str
+    backend: str
+    source: str
+    env_var: str | None = None
+    fingerprint: str | None = None
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: secret references align per scope."""
+        return (Kind.SECRET_REF, self.scope)
+
+    @property
+    def key(self) -> str:
+        """Identity suffix: the secret's name."""
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredKey:
+    """An environment variable the code reads; `source` is the file:line of the first read."""
+
+    kind: ClassVar[Kind] = Kind.REQUIRED_KEY
+    key: str
+    source: str
+    has_default: bool = False
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: required keys form one group per environment."""
+        return (Kind.REQUIRED_KEY, "")
+
+
+Record = ConfigEntry | Dependency | Image | SecretRef | RequiredKey
+RECORD_TYPES: dict[str, type[Record]] = {
+    t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey)
+}
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    k: {f.name: f.default for f in fields(t) if f.default is not MISSING}
+    for k, t in RECORD_TYPES.items()
+}
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """Serialize a record, leaving out fields at their default so snapshots stay small."""
+    defaults = _DEFAULTS[record.kind.value]
+    out: dict[str, Any] = {"kind": record.kind.value}
+    for name in record.__slots__:  # type: ignore[union-attr]
+        value = getattr(record, name)
+        if name in defaults and value == defaults[name]:
+            continue
+        out[name] = value
+    return out
+
+
+def record_sort_key(record: Record) -> tuple[str, str, str]:
+    """Deterministic record order so canonical JSON is byte-stable."""
+    kind, scope = record.group
+    return (kind, scope, record.key)
+
+
+class SourceInfo(BaseModel):
+    """One configured source as it was collected (no option values: they may hold DSNs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: str = Field(description="Collector type, e.g. `dotenv`.")
+    name: str = Field(description="Source name; the scope records of this source align under.")
+    location: str = Field(description="Path or endpoint read, without credentials.")
+
+
+class CollectionError(BaseModel):
+    """A source that could not be read: data in the snapshot, so the audit fails closed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    environment: str = Field(description="Environment whose source failed.")
+    collector: str = Field(description="Collector type that failed.")
+    source: str = Field(description="Source name and location.")
+    message: str = Field(description="What went wrong (never contains a secret value).")
+    hint: str | None = Field(default=None, description="What to do about it.")
+
+
+class Notice(BaseModel):
+    """A non-fatal observation made while collecting (e.g. a key defined twice)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(description="Machine-readable notice code, e.g. `duplicate-key`.")
+    subject: str = Field(description="What it is about, e.g. the key.")
+    source: str = Field(description="Where, as path:line.")
+    message: str = Field(description="Human explanation.")
+
+
+class Snapshot(BaseModel):
+    """Everything collected for one environment at one moment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    schema_version: int = Field(
+        default=SNAPSHOT_SCHEMA_VERSION, description="Snapshot file format version."
+    )
+    environment: str = Field(description="Environment name as configured.")
+    collected_at: datetime = Field(description="When collection started (UTC).")
+    parity_version: str = Field(description="Version of parity that collected it.")
+    sources: tuple[SourceInfo, ...] = Field(default=(), description="Sources collected.")
+    records: Annotated[tuple[Any, ...], SkipValidation] = Field(
+        default=(), description="Collected records (see RECORD_TYPES)."
+    )
+    errors: tuple[CollectionError, ...] = Field(default=(), description="Sources that failed.")
+    notices: tuple[Notice, ...] = Field(default=(), description="Non-fatal observations.")
+
+    @property
+    def complete(self) -> bool:
+        """False when any source failed: findings may then be missing."""
+        return not self.errors

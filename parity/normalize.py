@@ -1,0 +1,54 @@
+"""Environment-name tokens: `db.staging.internal` vs `db.prod.internal` is parity, not drift."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+ENV_PLACEHOLDER = "<env>"
+
+
+def _token_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
+    toks = sorted({t.lower() for t in tokens if t}, key=len, reverse=True)
+    if not toks:
+        return None
+    alt = "|".join(re.escape(t) for t in toks)
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+class EnvNormalizer:
+    """Knows each configured environment's name tokens (name plus aliases)."""
+
+    def __init__(self, env_names: Iterable[str], aliases: dict[str, list[str]]) -> None:
+        self.tokens: dict[str, set[str]] = {}
+        for env in env_names:
+            low = env.lower()
+            group = {low}
+            for canonical, alist in aliases.items():
+                names = {canonical.lower(), *(a.lower() for a in alist)}
+                if low in names:
+                    group |= names
+            self.tokens[env] = group
+        self._own = {env: _token_pattern(t) for env, t in self.tokens.items()}
+        self._foreign: dict[str, re.Pattern[str] | None] = {}
+        for env, own in self.tokens.items():
+            others = set().union(*(t for e, t in self.tokens.items() if e != env)) - own
+            self._foreign[env] = _token_pattern(others)
+        self._owner = {tok: env for env, toks in self.tokens.items() for tok in toks}
+
+    def normalize(self, env: str, value: str) -> str:
+        """Replace the env's own name tokens by a placeholder."""
+        pat = self._own.get(env)
+        return pat.sub(ENV_PLACEHOLDER, value) if pat else value
+
+    def foreign(self, env: str, value: str) -> tuple[str, str] | None:
+        """(other environment, token) when `value` names another configured environment."""
+        pat = self._foreign.get(env)
+        m = pat.search(value) if pat else None
+        if not m:
+            return None
+        return self._owner.get(m.group(0).lower(), "?"), m.group(0)
+
+    def same(self, env_a: str, a: str, env_b: str, b: str) -> bool:
+        """Equal once each side's own environment tokens are neutralized."""
+        return a == b or self.normalize(env_a, a) == self.normalize(env_b, b)

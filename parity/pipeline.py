@@ -1,0 +1,159 @@
+"""The pipeline: collect each environment, evaluate the policy, build the report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from parity import __version__
+from parity.errors import CollectorError, ConfigError, ParseError, SnapshotError
+from parity.findings import Report, Severity, Summary, ToolInfo
+from parity.model import CollectionError, Notice, Snapshot, SourceInfo
+from parity.normalize import EnvNormalizer
+from parity.scoring import score
+from parity.secrets import SecretGuard
+from parity.settings import Settings, expand_vars
+from parity.snapshot_io import load_snapshot
+
+Progress = Callable[[str], None]
+
+
+def collect_environment(
+    settings: Settings,
+    env_name: str,
+    *,
+    guard: SecretGuard | None = None,
+    progress: Progress | None = None,
+    debug: bool = False,
+) -> Snapshot:
+    """Run every source of one environment; a failing source becomes a CollectionError."""
+    from parity.collectors import get_collector
+    from parity.collectors.interface import CollectContext
+
+    if env_name not in settings.environments:
+        known = ", ".join(sorted(settings.environments)) or "none"
+        raise ConfigError(f"unknown environment {env_name!r}", hint=f"configured: {known}")
+    env = settings.environments[env_name]
+    ctx = CollectContext(env_name, settings.config_dir, guard or SecretGuard())
+    started = datetime.now(UTC).replace(microsecond=0)
+    records: list = []
+    errors: list[CollectionError] = []
+    notices: list[Notice] = []
+    sources: list[SourceInfo] = []
+    for i, src in enumerate(env.sources):
+        where = f"environments.{env_name}.sources[{i}]"
+        cls = get_collector(src.type)
+        options = cls.Options(**expand_vars(src.options, f"{settings.config_file}: {where}"))
+        collector = cls(options, ctx)
+        location = collector.location()
+        sources.append(SourceInfo(type=src.type, name=collector.scope, location=location))
+        if progress:
+            progress(f"collecting {env_name}: {src.type} ({location})")
+        label = f"{collector.scope} ({location})"
+        try:
+            result = collector.collect()
+        except (CollectorError, ParseError) as e:
+            errors.append(CollectionError(environment=env_name, collector=src.type,
+                                          source=label, message=e.message, hint=e.hint))
+            continue
+        except Exception as e:  # noqa: BLE001 - fail closed: a collector bug must not pass
+            if debug:
+                raise
+            errors.append(CollectionError(
+                environment=env_name, collector=src.type, source=label,
+                message=f"internal error ({type(e).__name__}) in the {src.type} collector",
+                hint="re-run with --debug for a traceback and report it",
+            ))
+            continue
+        records.extend(result.records)
+        notices.extend(result.notices)
+    return Snapshot(
+        environment=env_name,
+        collected_at=started,
+        parity_version=__version__,
+        sources=tuple(sources),
+        records=tuple(records),
+        errors=tuple(errors),
+        notices=tuple(notices),
+    )
+
+
+def load_snapshot_dir(directory: Path) -> dict[str, Snapshot]:
+    """Every *.json snapshot in a directory, keyed by environment."""
+    if not directory.is_dir():
+        raise SnapshotError(f"{directory} is not a directory of snapshots")
+    out: dict[str, Snapshot] = {}
+    for path in sorted(directory.glob("*.json")):
+        snap = load_snapshot(path)
+        if snap.environment in out:
+            raise SnapshotError(f"{path}: a second snapshot for {snap.environment!r}")
+        out[snap.environment] = snap
+    if not out:
+        raise SnapshotError(f"no *.json snapshots in {directory}")
+    return out
+
+
+def production_roles(settings: Settings, policy, envs: list[str]) -> dict[str, bool]:  # noqa: ANN001
+    """Per env: the settings' explicit role, else the policy's name globs."""
+    roles = {}
+    for env in envs:
+        cfg = settings.environments.get(env)
+        explicit = cfg.production_like if cfg else None
+        roles[env] = explicit if explicit is not None else policy.is_production_like(env)
+    return roles
+
+
+def build_report(
+    snapshots: dict[str, Snapshot],
+    settings: Settings,
+    reference: str,
+    *,
+    policy=None,  # noqa: ANN001
+    now: datetime | None = None,
+) -> Report:
+    """Evaluate the policy over snapshots (reference first) and assemble the report."""
+    from parity.policies import load_policy
+    from parity.policies.engine import evaluate
+
+    if reference not in snapshots:
+        raise ConfigError(f"reference environment {reference!r} has no snapshot")
+    policy = policy or load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
+    ordered = {reference: snapshots[reference]}
+    ordered.update({k: v for k, v in snapshots.items() if k != reference})
+    envs = list(ordered)
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    normalizer = EnvNormalizer(envs, settings.env_aliases())
+    ev = evaluate(ordered, reference, policy, normalizer, production_roles(settings, policy, envs),
+                  now.date() if isinstance(now, datetime) else date.today())
+    sources = {env: len(s.sources) for env, s in ordered.items()}
+    scores = score(ev.findings, envs, reference, ev.pairs, ev.indexes, sources, policy.weights)
+    active = [f for f in ev.findings if not f.waived]
+    summary = Summary(
+        total=len(ev.findings),
+        unwaived=len(active),
+        waived=len(ev.findings) - len(active),
+        by_severity={s.value: sum(1 for f in active if f.severity == s) for s in Severity},
+        by_environment={e: sum(1 for f in active if f.environment == e) for e in envs},
+        by_rule={r: n for r in sorted({f.rule for f in active})
+                 if (n := sum(1 for f in active if f.rule == r))},
+    )
+    return Report(
+        tool=ToolInfo(version=__version__),
+        generated_at=now,
+        reference=reference,
+        environments=envs,
+        complete=all(s.complete for s in ordered.values()),
+        score=scores,
+        findings=ev.findings,
+        errors=[e for s in ordered.values() for e in s.errors],
+        summary=summary,
+    )
+
+
+def stderr_progress() -> Progress | None:
+    """Progress lines on stderr only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda msg: print(f"parity: {msg}", file=sys.stderr, flush=True)

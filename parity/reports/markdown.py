@@ -1,0 +1,46 @@
+"""Markdown report for PR comments and CI step summaries."""
+
+from __future__ import annotations
+
+from parity.findings import Finding, Report
+
+_ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _rows(findings: list[Finding]) -> list[str]:
+    lines = ["| Severity | Rule | Subject | Finding |", "|---|---|---|---|"]
+    for f in findings:
+        lines.append(
+            f"| {_ICON[f.severity]} | `{f.rule}` | `{_cell(f.subject)}` | {_cell(f.message)} |"
+        )
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """Score table, then one section per environment; waived findings folded away."""
+    out = [f"# parity report: {', '.join(report.environments)} vs `{report.reference}`", ""]
+    if not report.complete:
+        out += ["> **Incomplete audit**: a collector failed; see errors below.", ""]
+    out += ["| Environment | Score | Errors | Warnings | Info |", "|---|---|---|---|---|"]
+    for p in report.score.pairs:
+        active = [f for f in report.findings if f.environment == p.environment and not f.waived]
+        counts = [sum(1 for f in active if f.severity == s) for s in ("error", "warning", "info")]
+        out.append(f"| {p.environment} | {p.score:g} | " + " | ".join(map(str, counts)) + " |")
+    for env in report.environments:
+        active = [f for f in report.findings if f.environment == env and not f.waived]
+        waived = [f for f in report.findings if f.environment == env and f.waived]
+        out += ["", f"## {env}" + (" (reference)" if env == report.reference else ""), ""]
+        out += _rows(active) if active else ["No findings."]
+        if waived:
+            out += ["", f"<details><summary>{len(waived)} waived</summary>", ""]
+            out += _rows(waived)
+            out += ["", "</details>"]
+    if report.errors:
+        out += ["", "## Collection errors", ""]
+        out += [f"- **{e.environment}** `{e.collector}` {_cell(e.source)}: {_cell(e.message)}"
+                for e in report.errors]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,46 @@
+"""Terminal table: grouped by environment and severity, readable at 80 columns."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from parity.findings import Report
+
+_MARK = {"error": "ERR", "warning": "WARN", "info": "info"}
+
+
+def render_table(report: Report) -> str:
+    """One block per environment: score line, then findings worst first."""
+    out: list[str] = []
+    status = "complete" if report.complete else "INCOMPLETE (a collector failed)"
+    out.append(
+        f"parity {report.tool.version}: {len(report.environments)} environments vs "
+        f"{report.reference!r}, {status}"
+    )
+    scores = {p.environment: p.score for p in report.score.pairs}
+    for env in report.environments:
+        rows = [
+            [_MARK[f.severity] + ("*" if f.waived else ""), f.rule, f.message]
+            for f in report.findings
+            if f.environment == env
+        ]
+        title = env if env != report.reference else f"{env} (reference)"
+        out.append("")
+        out.append(f"== {title}: score {scores.get(env, 100.0):g}/100, {len(rows)} findings ==")
+        if rows:
+            out.append(
+                tabulate(
+                    rows,
+                    headers=["sev", "rule", "finding"],
+                    tablefmt="simple",
+                    maxcolwidths=[None, 19, 50],
+                )
+            )
+    s = report.summary
+    out.append("")
+    out.append(
+        f"{s.unwaived} findings ({s.by_severity.get('error', 0)} errors, "
+        f"{s.by_severity.get('warning', 0)} warnings, {s.by_severity.get('info', 0)} info), "
+        f"{s.waived} waived (*); overall score {report.score.overall:g}/100"
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,96 @@
+"""Policies: the default rule pack (a data file) plus project overrides, and rule evaluation."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from parity.errors import ConfigError
+
+from .model import Policy, PolicyOverride
+
+DEFAULT_PACK = "default.yaml"
+
+
+def _read_yaml(text: str, where: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{where}{line}: invalid YAML: {e.problem}") from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{where}: invalid YAML ({type(e).__name__})") from e
+
+
+def _validation_error(where: str, err: ValidationError) -> ConfigError:
+    from parity.settings import format_validation_error
+
+    return ConfigError(format_validation_error(where, err))
+
+
+def default_policy() -> Policy:
+    """The built-in pack, shipped as package data."""
+    text = files(__package__).joinpath(DEFAULT_PACK).read_text(encoding="utf-8")
+    try:
+        return Policy.model_validate(_read_yaml(text, DEFAULT_PACK))
+    except ValidationError as e:
+        raise _validation_error(DEFAULT_PACK, e) from e
+
+
+def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
+    """Apply a project file to the pack: rule overrides by id, lists extend, scalars replace."""
+    from .rules import RULES
+
+    rules = dict(base.rules)
+    for rule_id, change in override.rules.items():
+        if rule_id not in rules:
+            raise ConfigError(
+                f"{where}: rules.{rule_id}: unknown rule id",
+                hint=f"known rules: {', '.join(sorted(RULES))}",
+            )
+        upd = {k: v for k, v in change.model_dump().items() if v is not None}
+        rules[rule_id] = rules[rule_id].model_copy(update=upd)
+    data: dict[str, Any] = base.model_dump()
+    data["rules"] = rules
+    for key in ("weights", "version_levels", "production_like", "mutable_tags", "typo_max_distance"):
+        value = getattr(override, key)
+        if value is not None:
+            data[key] = value
+    for key in ("contracts", "ignore", "waivers"):
+        data[key] = [*getattr(base, key), *getattr(override, key)]
+    return Policy.model_validate(data)
+
+
+def load_policy(path: Path | None) -> Policy:
+    """Default pack, with the project's policy file merged in when one is configured."""
+    base = default_policy()
+    if path is None:
+        return base
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read policy file {where}: {e.strerror}") from e
+    raw = _read_yaml(text, where) or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: a policy file must be a mapping")
+    if "rules" in raw and isinstance(raw["rules"], dict) and all(
+        isinstance(v, dict) and "rationale" in v for v in raw["rules"].values()
+    ) and raw.get("extends") is None:
+        try:  # a complete pack (same shape as the default one)
+            return Policy.model_validate(raw)
+        except ValidationError as e:
+            raise _validation_error(where, e) from e
+    try:
+        override = PolicyOverride.model_validate(raw)
+    except ValidationError as e:
+        raise _validation_error(where, e) from e
+    if override.extends == "none":
+        raise ConfigError(f"{where}: extends: none needs a complete pack (with rule metadata)")
+    return merge(base, override, where)

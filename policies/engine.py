@@ -1,0 +1,109 @@
+"""Turn aligned snapshots into findings: run enabled rules, apply severities and waivers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parity.diff import EnvIndex, PairDiff, align, build_index
+from parity.errors import ConfigError
+from parity.findings import Finding, Severity, WaiverInfo, finding_id
+from parity.model import Snapshot
+from parity.normalize import EnvNormalizer
+
+from .model import Policy
+from .rules import RULES, Draft, RuleContext
+
+
+def check_pack(policy: Policy) -> None:
+    """The pack and the implementations must agree, or rule ids would silently vanish."""
+    missing = sorted(set(RULES) - set(policy.rules))
+    unknown = sorted(set(policy.rules) - set(RULES))
+    if missing or unknown:
+        raise ConfigError(
+            f"policy pack does not match the rule implementations (missing: {missing}, "
+            f"unknown: {unknown})"
+        )
+
+
+def _waive(policy: Policy, rule: str, env: str, subject: str, today: date) -> WaiverInfo | None:
+    expired = None
+    for w in policy.waivers:
+        if w.matches(rule, env, subject):
+            info = WaiverInfo(reason=w.reason, expires=w.expires, expired=w.expires < today)
+            if not info.expired:
+                return info
+            expired = expired or info
+    return expired
+
+
+class Evaluation:
+    """Result of running the policy: findings plus the alignment the scores need."""
+
+    def __init__(
+        self, findings: list[Finding], pairs: dict[str, PairDiff], indexes: dict[str, EnvIndex]
+    ) -> None:
+        self.findings = findings
+        self.pairs = pairs
+        self.indexes = indexes
+
+
+def evaluate(
+    snapshots: dict[str, Snapshot],
+    reference: str,
+    policy: Policy,
+    normalizer: EnvNormalizer,
+    production_like: dict[str, bool],
+    today: date,
+) -> Evaluation:
+    """Align every environment against the reference and run each enabled rule once."""
+    check_pack(policy)
+    envs = list(snapshots)
+    indexes = {env: build_index(snap, policy.ignore) for env, snap in snapshots.items()}
+    pairs = {
+        env: align(indexes[reference], indexes[env], policy.typo_max_distance)
+        for env in envs
+        if env != reference
+    }
+    ctx = RuleContext(
+        reference, envs, snapshots, indexes, pairs, policy, normalizer, production_like
+    )
+    order = {env: i for i, env in enumerate(envs)}
+    findings: dict[str, Finding] = {}
+    for rule_id, rule in RULES.items():
+        if not policy.enabled(rule_id):
+            continue
+        spec = policy.rules[rule_id]
+        for d in rule(ctx):
+            f = _finding(d, rule_id, spec.category, spec.severity, reference, policy, today)
+            findings.setdefault(f.id, f)
+    ordered = sorted(
+        findings.values(),
+        key=lambda f: (order.get(f.environment, 99), -f.severity.rank, f.rule, f.subject),
+    )
+    return Evaluation(ordered, pairs, indexes)
+
+
+def _finding(
+    d: Draft, rule: str, category: str, default: Severity, reference: str, policy: Policy,
+    today: date,
+) -> Finding:
+    waiver = _waive(policy, rule, d.environment, d.subject, today)
+    message = d.message
+    if waiver and waiver.expired:
+        message += f" [waiver expired {waiver.expires.isoformat()}: {waiver.reason}]"
+    return Finding(
+        id=finding_id(rule, d.environment, d.subject),
+        rule=rule,
+        category=category,
+        severity=d.severity or default,
+        environment=d.environment,
+        reference=reference,
+        subject=d.subject,
+        message=message,
+        expected=d.expected,
+        actual=d.actual,
+        suggestion=d.suggestion,
+        source=d.source,
+        waived=bool(waiver and not waiver.expired),
+        waiver=waiver,
+    )

@@ -1,0 +1,137 @@
+"""Policy pack model: rule metadata, contracts, roles, waivers, weights, validated on load."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from parity.findings import Severity
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleSpec(_Strict):
+    """A rule's stable metadata; `id` is what other tools key on."""
+
+    id: str
+    category: str
+    severity: Severity
+    enabled: bool = True
+    title: str
+    rationale: str
+    remedy: str
+
+
+class RuleOverride(_Strict):
+    """A project's change to one rule."""
+
+    severity: Severity | None = None
+    enabled: bool | None = None
+
+
+class Contract(_Strict):
+    """Per-key expectation, by glob on the key (or on the full subject)."""
+
+    keys: list[str] = Field(min_length=1, description="Globs on key or `kind:scope:key`.")
+    rule: Literal["must-equal", "may-differ", "must-differ"] | None = None
+    regex: dict[str, str] = Field(
+        default_factory=dict, description="Environment glob -> regex the value must match."
+    )
+
+    @field_validator("regex")
+    @classmethod
+    def _compile(cls, v: dict[str, str]) -> dict[str, str]:
+        for env, rx in v.items():
+            try:
+                re.compile(rx)
+            except re.error as e:
+                raise ValueError(f"regex for {env!r} is invalid: {e}") from e
+        return v
+
+    def matches(self, key: str, subject: str) -> bool:
+        """True when the contract applies to this key."""
+        return any(fnmatch.fnmatchcase(key, g) or fnmatch.fnmatchcase(subject, g) for g in self.keys)
+
+
+class Waiver(_Strict):
+    """An accepted difference; a reason and an expiry date are mandatory."""
+
+    rule: str = Field(description="Rule id (glob allowed).")
+    subject: str = Field(default="*", description="Subject glob.")
+    environment: str = Field(default="*", description="Environment glob.")
+    reason: str = Field(min_length=3)
+    expires: date
+
+    def matches(self, rule: str, environment: str, subject: str) -> bool:
+        """Whether this waiver covers a finding (expired or not)."""
+        return (
+            fnmatch.fnmatchcase(rule, self.rule)
+            and fnmatch.fnmatchcase(environment, self.environment)
+            and fnmatch.fnmatchcase(subject, self.subject)
+        )
+
+
+class Policy(_Strict):
+    """A complete, validated policy (the default pack with project overrides applied)."""
+
+    version: Literal[1] = 1
+    rules: dict[str, RuleSpec]
+    weights: dict[Severity, float] = Field(
+        default_factory=lambda: {Severity.ERROR: 10.0, Severity.WARNING: 3.0, Severity.INFO: 0.5}
+    )
+    version_levels: dict[Literal["major", "minor", "patch", "other"], Severity] = Field(
+        default_factory=lambda: {
+            "major": Severity.ERROR,
+            "minor": Severity.WARNING,
+            "patch": Severity.INFO,
+            "other": Severity.WARNING,
+        }
+    )
+    production_like: list[str] = Field(default_factory=lambda: ["production", "prod", "canary"])
+    mutable_tags: list[str] = Field(default_factory=lambda: ["latest"])
+    typo_max_distance: int = Field(default=2, ge=0, le=4)
+    contracts: list[Contract] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def severity(self, rule: str) -> Severity:
+        """Effective severity of a rule."""
+        return self.rules[rule].severity
+
+    def enabled(self, rule: str) -> bool:
+        """Whether a rule runs at all."""
+        return self.rules[rule].enabled
+
+    def contract_for(self, key: str, subject: str) -> Contract | None:
+        """The last matching contract wins, so project contracts override the pack's."""
+        found = None
+        for c in self.contracts:
+            if c.matches(key, subject):
+                found = c
+        return found
+
+    def is_production_like(self, env: str) -> bool:
+        """Role of an environment by name glob."""
+        return any(fnmatch.fnmatchcase(env.lower(), g.lower()) for g in self.production_like)
+
+
+class PolicyOverride(_Strict):
+    """What a project policy file may say; lists extend the pack, scalars replace it."""
+
+    version: Literal[1] = 1
+    extends: Literal["default", "none"] = "default"
+    rules: dict[str, RuleOverride] = Field(default_factory=dict)
+    weights: dict[Severity, float] | None = None
+    version_levels: dict[Literal["major", "minor", "patch", "other"], Severity] | None = None
+    production_like: list[str] | None = None
+    mutable_tags: list[str] | None = None
+    typo_max_distance: int | None = Field(default=None, ge=0, le=4)
+    contracts: list[Contract] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)

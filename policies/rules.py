@@ -1,0 +1,454 @@
+"""Rule implementations, one function per stable rule id, registered in RULES.
+
+A rule reads the aligned environments from a RuleContext and yields Drafts; the engine turns
+drafts into findings (severity, id, waivers). Secret values are never compared here: only
+fingerprints, references and redacted forms are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from parity.diff import EnvIndex, PairDiff, subject_of
+from parity.findings import Severity
+from parity.model import ConfigEntry, Dependency, Image, Kind, RequiredKey, SecretRef, Snapshot
+from parity.normalize import EnvNormalizer
+
+from .model import Policy
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A finding before policy: what and where, not yet how bad or whether waived."""
+
+    environment: str
+    subject: str
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    suggestion: str | None = None
+    source: str | None = None
+    severity: Severity | None = None
+
+
+@dataclass
+class RuleContext:
+    """Everything rules may look at; built once per evaluation."""
+
+    reference: str
+    envs: list[str]
+    snapshots: dict[str, Snapshot]
+    indexes: dict[str, EnvIndex]
+    pairs: dict[str, PairDiff]
+    policy: Policy
+    normalizer: EnvNormalizer
+    production_like: dict[str, bool]
+
+
+Rule = Callable[[RuleContext], Iterator[Draft]]
+
+
+def show(record: ConfigEntry | None) -> str | None:
+    """A config value as it may be displayed: secrets are never shown, references are named."""
+    if record is None:
+        return None
+    if record.value is not None:
+        return record.value
+    if record.ref:
+        return f"<ref {record.ref}>"
+    return "<secret: redacted>"
+
+
+def _lower(sev: Severity) -> Severity:
+    return {Severity.ERROR: Severity.WARNING}.get(sev, Severity.INFO)
+
+
+def missing_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Config keys set in the reference but not in env X, and the reverse (one level lower)."""
+    sev = ctx.policy.severity("missing-key")
+    for env, diff in ctx.pairs.items():
+        for r in diff.missing.get(Kind.CONFIG, []):
+            assert isinstance(r, ConfigEntry)
+            if r.ref and r.ref.startswith("k8s-secret:"):
+                continue  # secret-missing reports the reference itself
+            yield Draft(env, subject_of(r), f"{r.key} is set in {ctx.reference} but missing in "
+                        f"{env} ({r.scope})", expected=show(r),
+                        suggestion=f"add {r.key} to {env}", source=r.source)
+        for r in diff.extra.get(Kind.CONFIG, []):
+            assert isinstance(r, ConfigEntry)
+            yield Draft(env, subject_of(r), f"{r.key} is set in {env} but not in "
+                        f"{ctx.reference} ({r.scope})", actual=show(r),
+                        suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
+                        source=r.source, severity=_lower(sev))
+
+
+def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
+    """Packages installed in one environment only."""
+    sev = ctx.policy.severity("missing-dependency")
+    for env, diff in ctx.pairs.items():
+        for r in diff.missing.get(Kind.DEPENDENCY, []):
+            assert isinstance(r, Dependency)
+            yield Draft(env, subject_of(r), f"{r.name} {r.version} ({r.ecosystem}) is installed "
+                        f"in {ctx.reference} but not in {env}", expected=r.version,
+                        suggestion=f"add {r.name}=={r.version} to {env}", source=r.source)
+        for r in diff.extra.get(Kind.DEPENDENCY, []):
+            assert isinstance(r, Dependency)
+            yield Draft(env, subject_of(r), f"{r.name} {r.version} ({r.ecosystem}) is installed "
+                        f"in {env} but not in {ctx.reference}", actual=r.version,
+                        suggestion=f"remove {r.name} from {env} or ship it to {ctx.reference}",
+                        source=r.source, severity=_lower(sev))
+
+
+def key_typo(ctx: RuleContext) -> Iterator[Draft]:
+    """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean."""
+    for env, diff in ctx.pairs.items():
+        for want, got in diff.typos:
+            yield Draft(env, subject_of(got), f"{got.key} in {env} looks like a typo of "
+                        f"{want.key} (set in {ctx.reference}); did you mean {want.key}?",
+                        expected=want.key, actual=got.key,
+                        suggestion=f"rename {got.key} to {want.key}", source=got.source)
+
+
+def _explain(a: object, b: object) -> str:
+    from deepdiff import DeepDiff
+
+    paths = sorted(DeepDiff(a, b, verbose_level=0).affected_paths)
+    shown = ", ".join(p.replace("root", "", 1) or "(root)" for p in paths[:5])
+    return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+
+
+def value_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Values that differ after env-name normalization; secrets are never compared by value."""
+    must_equal = ctx.policy.severity("contract-violation")
+    for env, diff in ctx.pairs.items():
+        for a, b in diff.changed.get(Kind.CONFIG, []):
+            assert isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)
+            if a.fingerprint or b.fingerprint:
+                if a.value is None or b.value is None or a.value == b.value:
+                    continue  # secret (or secret part) differs: that is expected, not drift
+            left, right = show(a) or "", show(b) or ""
+            if (a.value is None) != (b.value is None) and (a.ref is None) != (b.ref is None):
+                continue  # literal vs reference: plaintext-secret's business
+            if ctx.normalizer.same(ctx.reference, left, env, right):
+                continue
+            subject = subject_of(b)
+            contract = ctx.policy.contract_for(b.key, subject)
+            if contract and contract.rule in ("may-differ", "must-differ"):
+                continue
+            severity = must_equal if contract and contract.rule == "must-equal" else None
+            message = f"{b.key} differs from {ctx.reference}"
+            if a.structured is not None and b.structured is not None:
+                message += f": changed at {_explain(a.structured, b.structured)}"
+            if severity:
+                message += " (must-equal contract)"
+            yield Draft(env, subject, message, expected=left, actual=right,
+                        suggestion=f"set {b.key} as in {ctx.reference}, or declare it may-differ",
+                        source=b.source, severity=severity)
+
+
+_SEMVER = re.compile(r"^[v=^~]*(\d+)(?:\.(\d+))?(?:\.(\d+))?([-+].*)?$")
+
+
+def version_level(ecosystem: str, a: str, b: str) -> str:
+    """major / minor / patch / other (pre-releases, local versions, unparsable specs)."""
+    ra: tuple[int, ...] | None = None
+    rb: tuple[int, ...] | None = None
+    if ecosystem == "pypi":
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            va, vb = Version(a), Version(b)
+        except InvalidVersion:
+            return "other"
+        ra, rb = (va.epoch, *va.release), (vb.epoch, *vb.release)
+        ra, rb = (ra[0] * 10**9 + ra[1], *ra[2:]), (rb[0] * 10**9 + rb[1], *rb[2:])
+    else:
+        ma, mb = _SEMVER.match(a), _SEMVER.match(b)
+        if not (ma and mb):
+            return "other"
+        ra = tuple(int(x or 0) for x in ma.groups()[:3])
+        rb = tuple(int(x or 0) for x in mb.groups()[:3])
+    ra = (*ra, 0, 0, 0)[:3]
+    rb = (*rb, 0, 0, 0)[:3]
+    for level, x, y in zip(("major", "minor", "patch"), ra, rb, strict=True):
+        if x != y:
+            return level
+    return "other"
+
+
+def version_mismatch(ctx: RuleContext) -> Iterator[Draft]:
+    """Same package, different version; severity by level (policy version_levels)."""
+    for env, diff in ctx.pairs.items():
+        for a, b in diff.changed.get(Kind.DEPENDENCY, []):
+            assert isinstance(a, Dependency) and isinstance(b, Dependency)
+            level = version_level(b.ecosystem, a.version, b.version)
+            direction = ""
+            if level != "other":
+                from packaging.version import InvalidVersion, Version
+
+                try:
+                    ahead = Version(b.version) > Version(a.version)
+                    direction = " ahead of" if ahead else " behind"
+                except InvalidVersion:
+                    direction = ""
+            yield Draft(env, subject_of(b), f"{b.name} is {b.version} in {env}, {a.version} in "
+                        f"{ctx.reference} ({level} version{direction or ' difference'}"
+                        f"{' ' + ctx.reference if direction else ''})",
+                        expected=a.version, actual=b.version,
+                        suggestion=f"pin {b.name}=={a.version} in {env} or upgrade "
+                        f"{ctx.reference}", source=b.source,
+                        severity=ctx.policy.version_levels[level])  # type: ignore[index]
+
+
+def _mutable(img: Image, policy: Policy) -> bool:
+    return img.digest is None and (img.tag is None or img.tag in policy.mutable_tags)
+
+
+def image_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Different tag, same tag with different digest (moved tag), or mutable tag in prod."""
+    sev = ctx.policy.severity("image-drift")
+    for env, diff in ctx.pairs.items():
+        for a, b in diff.changed.get(Kind.IMAGE, []):
+            assert isinstance(a, Image) and isinstance(b, Image)
+            same_repo = ctx.normalizer.same(ctx.reference, a.repository, env, b.repository)
+            if same_repo and a.tag == b.tag and a.digest and b.digest and a.digest != b.digest:
+                msg = (f"{b.workload}/{b.container} uses tag {b.tag} in both, but the digests "
+                       "differ: the tag was moved or rebuilt")
+                yield Draft(env, subject_of(b), msg, expected=a.ref, actual=b.ref,
+                            suggestion="deploy by digest; promote the digest production runs",
+                            source=b.source, severity=Severity.ERROR)
+            elif not same_repo or a.tag != b.tag:
+                yield Draft(env, subject_of(b), f"{b.workload}/{b.container} runs {b.ref} in "
+                            f"{env} but {a.ref} in {ctx.reference}", expected=a.ref, actual=b.ref,
+                            suggestion="promote the same image version", source=b.source)
+        for r in diff.missing.get(Kind.IMAGE, []):
+            assert isinstance(r, Image)
+            yield Draft(env, subject_of(r), f"container {r.container} of {r.workload} runs in "
+                        f"{ctx.reference} ({r.ref}) but not in {env}", expected=r.ref,
+                        source=r.source, severity=sev)
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        for img in ctx.indexes[env].kind_records(Kind.IMAGE):
+            assert isinstance(img, Image)
+            if _mutable(img, ctx.policy):
+                tag = img.tag or "(no tag: latest)"
+                yield Draft(env, subject_of(img) + "#mutable-tag",
+                            f"{img.workload}/{img.container} in production-like {env} uses the "
+                            f"mutable tag {tag} without a digest", actual=img.ref,
+                            suggestion="pin a version tag and @sha256 digest",
+                            source=img.source, severity=Severity.ERROR)
+
+
+def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
+    """Secret references the reference has and env X lacks."""
+    for env, diff in ctx.pairs.items():
+        for r in diff.missing.get(Kind.SECRET_REF, []):
+            assert isinstance(r, SecretRef)
+            exposed = f" (as {r.env_var})" if r.env_var else ""
+            yield Draft(env, subject_of(r), f"secret {r.name}{exposed} is referenced in "
+                        f"{ctx.reference} ({r.backend}) but not in {env}", expected=r.name,
+                        suggestion=f"create {r.name} in {env}'s {r.backend} and reference it",
+                        source=r.source)
+
+
+def _fingerprints(index: EnvIndex) -> dict[str, list[ConfigEntry | SecretRef]]:
+    out: dict[str, list[ConfigEntry | SecretRef]] = defaultdict(list)
+    for kind in (Kind.CONFIG, Kind.SECRET_REF):
+        for r in index.kind_records(kind):
+            fp = r.fingerprint  # type: ignore[union-attr]
+            if fp:
+                out[fp].append(r)  # type: ignore[arg-type]
+    return out
+
+
+def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
+    """The same keyed fingerprint in two environments: one credential, two environments."""
+    ref_fps = _fingerprints(ctx.indexes[ctx.reference])
+    for env in ctx.pairs:
+        for fp, records in sorted(_fingerprints(ctx.indexes[env]).items()):
+            if fp not in ref_fps:
+                continue
+            ref_names = ", ".join(sorted({r.key for r in ref_fps[fp]}))
+            for r in records:
+                yield Draft(env, subject_of(r), f"{r.key} in {env} holds the same secret value as "
+                            f"{ref_names} in {ctx.reference} (fingerprints match)",
+                            suggestion=f"rotate the credential so {env} has its own",
+                            source=r.source)
+
+
+def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
+    """A secret literal where another environment references a secret store."""
+    referenced: dict[tuple[str, str], str] = {}
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            assert isinstance(r, ConfigEntry)
+            if r.ref and r.value is None:
+                referenced.setdefault((r.scope, r.key), f"{env} ({r.ref})")
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            assert isinstance(r, ConfigEntry)
+            if r.secret and r.ref is None and (r.scope, r.key) in referenced:
+                yield Draft(env, subject_of(r), f"{r.key} is a literal secret in {env}, while "
+                            f"{referenced[(r.scope, r.key)]} references a secret store",
+                            actual="<secret: redacted>",
+                            suggestion="move the value into the secret store and reference it",
+                            source=r.source)
+
+
+def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
+    """A value that names another environment (staging pointing at production)."""
+    for env in ctx.envs:
+        for kind in (Kind.CONFIG, Kind.SECRET_REF):
+            for r in ctx.indexes[env].kind_records(kind):
+                text = (r.value or r.ref) if isinstance(r, ConfigEntry) else r.name  # type: ignore[union-attr]
+                if not text:
+                    continue
+                hit = ctx.normalizer.foreign(env, text)
+                if not hit:
+                    continue
+                other, token = hit
+                if ctx.production_like[env] and ctx.production_like.get(other, False):
+                    continue  # canary reading production resources is by design
+                yield Draft(env, subject_of(r), f"{r.key} in {env} names {other!r} "
+                            f"(token {token!r}): {env} may be using {other}'s resource",
+                            actual=text, suggestion=f"point {r.key} at {env}'s own resource",
+                            source=r.source)
+
+
+_TRUTHY = {"1", "true", "yes", "on", "y"}
+_DEV_ENVS = {"development", "dev", "local", "test", "testing"}
+_ENV_KEYS = {"node_env", "app_env", "flask_env", "rails_env", "rack_env", "django_env",
+             "environment", "env", "go_env", "aspnetcore_environment"}
+_DEV_SERVERS = re.compile(
+    r"\bflask\s+run\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
+    r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
+    r"|\bhypercorn\b.*--reload\b|\bgunicorn\b.*--reload\b"
+)
+_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
+
+
+def unsafe_value(key: str, value: str) -> str | None:
+    """Why a value is unsafe for production, or None."""
+    leaf = re.split(r"[./]", key)[-1].lower()
+    if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
+        return f"{key}={value} turns debug mode on"
+    if leaf in _ENV_KEYS and value.strip().lower() in _DEV_ENVS:
+        return f"{key}={value} selects a development mode"
+    if leaf == "command" and _DEV_SERVERS.search(value):
+        return f"command {value!r} runs a development server"
+    if "://" in value:
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if host in _LOOPBACK:
+            return f"{key} points at {host}, which is the container itself in production"
+    return None
+
+
+def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
+    """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            assert isinstance(r, ConfigEntry)
+            if r.value is None:
+                continue
+            why = unsafe_value(r.key, r.value)
+            if why:
+                yield Draft(env, subject_of(r), f"{why} (in production-like {env})",
+                            actual=r.value, suggestion="use the production setting",
+                            source=r.source)
+
+
+def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Keys the code reads without a default that the environment never sets."""
+    for env in ctx.envs:
+        index = ctx.indexes[env]
+        required = [r for r in index.kind_records(Kind.REQUIRED_KEY)
+                    if isinstance(r, RequiredKey) and not r.has_default]
+        if not required:
+            continue
+        provided = {r.key for r in index.kind_records(Kind.CONFIG)
+                    if isinstance(r, ConfigEntry) and r.env_var}
+        for r in required:
+            if r.key not in provided:
+                yield Draft(env, subject_of(r), f"the code reads {r.key} (at {r.source}) with no "
+                            f"default, but {env} does not set it",
+                            suggestion=f"set {r.key} in {env}", source=r.source)
+
+
+def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
+    """must-differ contracts and per-environment regexes."""
+    import fnmatch
+
+    contracts = [c for c in ctx.policy.contracts if c.rule == "must-differ" or c.regex]
+    if not contracts:
+        return
+    ref_index = ctx.indexes[ctx.reference]
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            assert isinstance(r, ConfigEntry)
+            subject = subject_of(r)
+            c = ctx.policy.contract_for(r.key, subject)
+            if c is None:
+                continue
+            for env_glob, rx in c.regex.items():
+                if fnmatch.fnmatchcase(env, env_glob) and r.value is not None and not re.search(
+                    rx, r.value
+                ):
+                    yield Draft(env, subject, f"{r.key}={r.value!r} does not match the "
+                                f"contract /{rx}/ for {env}", actual=r.value,
+                                expected=f"/{rx}/", source=r.source)
+            if c.rule == "must-differ" and env != ctx.reference:
+                other = ref_index.groups.get(r.group, {}).get(r.key)
+                if isinstance(other, ConfigEntry) and (
+                    (r.fingerprint and r.fingerprint == other.fingerprint)
+                    or (r.value is not None and r.value == other.value)
+                ):
+                    yield Draft(env, subject, f"{r.key} must differ between {env} and "
+                                f"{ctx.reference} but is the same", source=r.source,
+                                suggestion=f"give {env} its own value")
+
+
+def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Keys assigned twice in one file (noticed by the collector)."""
+    for env in ctx.envs:
+        for n in ctx.snapshots[env].notices:
+            if n.code == "duplicate-key":
+                yield Draft(env, f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}", n.message,
+                            suggestion="delete the earlier assignment", source=n.source)
+
+
+def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
+    """Each failed source: the audit is incomplete and must not pass."""
+    for env in ctx.envs:
+        for e in ctx.snapshots[env].errors:
+            yield Draft(env, f"source:{e.collector}:{e.source}",
+                        f"{e.collector} source {e.source} failed: {e.message}",
+                        suggestion=e.hint, source=e.source)
+
+
+RULES: dict[str, Rule] = {
+    "missing-key": missing_key,
+    "missing-dependency": missing_dependency,
+    "key-typo": key_typo,
+    "value-drift": value_drift,
+    "version-mismatch": version_mismatch,
+    "image-drift": image_drift,
+    "secret-missing": secret_missing,
+    "secret-shared": secret_shared,
+    "plaintext-secret": plaintext_secret,
+    "cross-env-reference": cross_env_reference,
+    "unsafe-prod-value": unsafe_prod_value,
+    "unset-required-key": unset_required_key,
+    "contract-violation": contract_violation,
+    "duplicate-key": duplicate_key,
+    "collector-failed": collector_failed,
+}
