@@ -63,6 +63,28 @@ def show(record: ConfigEntry | None) -> str | None:
     return "<secret: redacted>"
 
 
+def _short(text: str, limit: int = 40) -> str:
+    text = re.sub(r"(sha256:[0-9a-f]{12})[0-9a-f]{52}", r"\1…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
+    """Shorten two long values around where they first differ, so the difference shows."""
+    if len(a) <= limit and len(b) <= limit:
+        return a, b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    start = max(0, i - 10)
+    cut = (lambda t: ("…" if start else "") + _short(t[start:], limit))
+    return cut(a), cut(b)
+
+
+def _where(r: ConfigEntry | SecretRef) -> str:
+    """`KEY (scope)`: the same key can live in several sources and workloads."""
+    return f"{r.key} ({r.scope})"
+
+
 def _lower(sev: Severity) -> Severity:
     return {Severity.ERROR: Severity.WARNING}.get(sev, Severity.INFO)
 
@@ -75,13 +97,13 @@ def missing_key(ctx: RuleContext) -> Iterator[Draft]:
             assert isinstance(r, ConfigEntry)
             if r.ref and r.ref.startswith("k8s-secret:"):
                 continue  # secret-missing reports the reference itself
-            yield Draft(env, subject_of(r), f"{r.key} is set in {ctx.reference} but missing in "
-                        f"{env} ({r.scope})", expected=show(r),
+            yield Draft(env, subject_of(r), f"{_where(r)} is set in {ctx.reference} but missing "
+                        f"in {env}", expected=show(r),
                         suggestion=f"add {r.key} to {env}", source=r.source)
         for r in diff.extra.get(Kind.CONFIG, []):
             assert isinstance(r, ConfigEntry)
-            yield Draft(env, subject_of(r), f"{r.key} is set in {env} but not in "
-                        f"{ctx.reference} ({r.scope})", actual=show(r),
+            yield Draft(env, subject_of(r), f"{_where(r)} is set in {env} but not in "
+                        f"{ctx.reference}", actual=show(r),
                         suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
                         source=r.source, severity=_lower(sev))
 
@@ -116,8 +138,10 @@ def key_typo(ctx: RuleContext) -> Iterator[Draft]:
 def _explain(a: object, b: object) -> str:
     from deepdiff import DeepDiff
 
-    paths = sorted(DeepDiff(a, b, verbose_level=0).affected_paths)
-    shown = ", ".join(p.replace("root", "", 1) or "(root)" for p in paths[:5])
+    paths = sorted(DeepDiff(a, b).affected_paths)
+    pretty = [re.sub(r"\['([^']*)'\]|\[(\d+)\]", lambda m: "." + (m[1] or m[2]), p)
+              .removeprefix("root").lstrip(".") or "(root)" for p in paths]
+    shown = ", ".join(pretty[:5])
     return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
 
 
@@ -140,9 +164,12 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             if contract and contract.rule in ("may-differ", "must-differ"):
                 continue
             severity = must_equal if contract and contract.rule == "must-equal" else None
-            message = f"{b.key} differs from {ctx.reference}"
             if a.structured is not None and b.structured is not None:
-                message += f": changed at {_explain(a.structured, b.structured)}"
+                detail = f"changed at {_explain(a.structured, b.structured)}"
+            else:
+                got, want = _contrast(right, left)
+                detail = f"{got!r} vs {want!r} in {ctx.reference}"
+            message = f"{_where(b)} differs: {detail}"
             if severity:
                 message += " (must-equal contract)"
             yield Draft(env, subject, message, expected=left, actual=right,
@@ -222,8 +249,9 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                             suggestion="deploy by digest; promote the digest production runs",
                             source=b.source, severity=Severity.ERROR)
             elif not same_repo or a.tag != b.tag:
-                yield Draft(env, subject_of(b), f"{b.workload}/{b.container} runs {b.ref} in "
-                            f"{env} but {a.ref} in {ctx.reference}", expected=a.ref, actual=b.ref,
+                yield Draft(env, subject_of(b), f"{b.workload}/{b.container} runs {_short(b.ref, 60)}"
+                            f" in {env} but {_short(a.ref, 60)} in {ctx.reference}",
+                            expected=a.ref, actual=b.ref,
                             suggestion="promote the same image version", source=b.source)
         for r in diff.missing.get(Kind.IMAGE, []):
             assert isinstance(r, Image)
@@ -270,12 +298,14 @@ def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
     """The same keyed fingerprint in two environments: one credential, two environments."""
     ref_fps = _fingerprints(ctx.indexes[ctx.reference])
     for env in ctx.pairs:
+        if ctx.production_like[env] and ctx.production_like[ctx.reference]:
+            continue  # production-like peers (canary) share production credentials by design
         for fp, records in sorted(_fingerprints(ctx.indexes[env]).items()):
             if fp not in ref_fps:
                 continue
-            ref_names = ", ".join(sorted({r.key for r in ref_fps[fp]}))
+            ref_names = ", ".join(sorted({_where(r) for r in ref_fps[fp]}))
             for r in records:
-                yield Draft(env, subject_of(r), f"{r.key} in {env} holds the same secret value as "
+                yield Draft(env, subject_of(r), f"{_where(r)} in {env} holds the same secret value as "
                             f"{ref_names} in {ctx.reference} (fingerprints match)",
                             suggestion=f"rotate the credential so {env} has its own",
                             source=r.source)
@@ -325,7 +355,7 @@ _DEV_ENVS = {"development", "dev", "local", "test", "testing"}
 _ENV_KEYS = {"node_env", "app_env", "flask_env", "rails_env", "rack_env", "django_env",
              "environment", "env", "go_env", "aspnetcore_environment"}
 _DEV_SERVERS = re.compile(
-    r"\bflask\s+run\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
+    r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
     r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
     r"|\bhypercorn\b.*--reload\b|\bgunicorn\b.*--reload\b"
 )
