@@ -1,0 +1,68 @@
+"""Test helpers: a fixed fingerprint key, a clean PARITY_* environment, and small builders."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parity.cli import app
+from parity.model import Snapshot
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parent.parent / "sample_envs"
+TEST_KEY = "parity-test-fingerprint-key"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the developer's PARITY_* settings or write their key file."""
+    for name in list(os.environ):
+        if name.startswith("PARITY_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PARITY_FINGERPRINT_KEY", TEST_KEY)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Create files (dedented) under root; returns root."""
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write a project tree (parity.toml and sources) into a temp dir."""
+    return lambda files: write_tree(tmp_path / "proj", files)
+
+
+def snap(env: str, *records: object, **kw: object) -> Snapshot:
+    """A snapshot built from records, for rule tests that need no files."""
+    return Snapshot(
+        environment=env,
+        collected_at=datetime(2026, 1, 1, tzinfo=UTC),
+        parity_version="test",
+        records=tuple(records),
+        **kw,
+    )
+
+
+class Run:
+    """Result of a CLI run: exit code, stdout, stderr."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+def cli(*args: str) -> Run:
+    """Run the CLI in-process with separate stdout/stderr."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
