@@ -1,0 +1,60 @@
+"""Diff engine: identity alignment, environment-name normalization, typo pairing."""
+
+from __future__ import annotations
+
+from conftest import snap
+
+from parity.diff import align, build_index, find_typos
+from parity.model import ConfigEntry, Dependency, Kind
+from parity.normalize import EnvNormalizer
+from parity.settings import DEFAULT_ALIASES
+
+
+def c(key: str, value: str | None, scope: str = "env") -> ConfigEntry:
+    return ConfigEntry(scope, key, value, f"{scope}:1", env_var=True)
+
+
+def test_alignment_by_identity_within_scope() -> None:
+    ref = build_index(snap("production", c("A", "1"), c("B", "2"), c("A", "9", scope="other")), [])
+    env = build_index(snap("staging", c("A", "1"), c("C", "3"), Dependency("pypi", "x", "1", "r")), [])
+    d = align(ref, env)
+    assert [r.key for r in d.missing[Kind.CONFIG]] == ["B", "A"]  # scope env then other
+    assert [r.key for r in d.extra[Kind.CONFIG]] == ["C"]
+    assert d.changed[Kind.CONFIG] == []
+    assert [r.key for r in d.extra[Kind.DEPENDENCY]] == ["x"]
+    assert d.subjects[Kind.CONFIG] == 4
+
+
+def test_ignore_globs_drop_records() -> None:
+    idx = build_index(snap("production", c("TZ", "x"), c("A", "1")), ["TZ"])
+    assert list(idx.groups[(Kind.CONFIG, "env")]) == ["A"]
+
+
+def test_env_name_tokens_are_normalized_with_aliases() -> None:
+    n = EnvNormalizer(["production", "staging"], DEFAULT_ALIASES)
+    assert n.same("production", "db.prod.internal", "staging", "db.staging.internal")
+    assert n.same("production", "bucket-prd-1", "staging", "bucket-stg-1")
+    assert not n.same("production", "db.prod.internal", "staging", "db.prod.internal.x")
+    assert n.foreign("staging", "https://api.prod.internal") == ("production", "prod")
+    assert n.foreign("staging", "https://reproduce.example") is None  # token boundaries
+
+
+def test_typos_pair_one_to_one_and_respect_length() -> None:
+    pairs = find_typos(["DATABASE_URL", "REDIS_URL", "FOO"], ["DATABSE_URL", "REDIS-URL", "BAR"])
+    assert pairs == [("DATABASE_URL", "DATABSE_URL"), ("REDIS_URL", "REDIS-URL")]
+
+
+def test_typos_scale_without_all_pairs() -> None:
+    missing = [f"KEY_{i:05d}_NAME" for i in range(3000)]
+    extra = [f"KEY_{i:05d}_NAEM" for i in range(0, 3000, 3)] + [f"OTHER_{i}" for i in range(3000)]
+    pairs = find_typos(missing, extra)
+    assert len(pairs) == 1000
+    assert ("KEY_00003_NAME", "KEY_00003_NAEM") in pairs
+
+
+def test_typo_pair_replaces_missing_pair() -> None:
+    ref = build_index(snap("production", c("DATABASE_URL", "x")), [])
+    env = build_index(snap("staging", c("DATABSE_URL", "x")), [])
+    d = align(ref, env)
+    assert [(a.key, b.key) for a, b in d.typos] == [("DATABASE_URL", "DATABSE_URL")]
+    assert d.missing[Kind.CONFIG] == [] and d.extra[Kind.CONFIG] == []

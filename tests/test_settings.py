@@ -1,0 +1,71 @@
+"""Configuration: validation errors name file and key; env vars override; ${VAR} expansion."""
+
+from __future__ import annotations
+
+import pytest
+
+from parity.errors import ConfigError
+from parity.pipeline import collect_environment
+from parity.settings import load_settings
+
+BASE = """
+reference = "production"
+[environments.production]
+sources = [{ type = "dotenv", path = "p.env" }]
+[environments.staging]
+sources = [{ type = "dotenv", path = "s.env" }]
+"""
+
+
+def test_loads_and_resolves_paths(tree) -> None:  # noqa: ANN001
+    root = tree({"parity.toml": BASE, "p.env": "A=1\n", "s.env": "A=2\n"})
+    s = load_settings(str(root / "parity.toml"))
+    assert s.reference == "production"
+    assert list(s.environments) == ["production", "staging"]
+    snap = collect_environment(s, "staging")
+    assert [(r.key, r.value, r.source) for r in snap.records] == [("A", "2", "s.env:1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("colour = 1\n" + BASE, "parity.toml: colour: unknown key"),
+        (BASE + "colour = 1\n", "parity.toml: environments.staging.colour: unknown key"),
+        (BASE.replace('path = "p.env"', 'path = "p.env", pth = 1'),
+         "environments.production.sources[0].pth: unknown key"),
+        (BASE.replace('type = "dotenv", path = "s.env"', 'type = "dotenvv", path = "s.env"'),
+         "environments.staging.sources[0].type: unknown collector type 'dotenvv'"),
+        (BASE.replace('reference = "production"', "reference = 3"), "reference: Input should be"),
+        (BASE.replace('reference = "production"', 'reference = "prod"'), "reference 'prod' is not"),
+        (BASE + "[oops\n", "invalid TOML"),
+    ],
+)
+def test_config_errors_name_file_and_key(tree, text: str, message: str) -> None:  # noqa: ANN001
+    root = tree({"parity.toml": text})
+    with pytest.raises(ConfigError) as e:
+        load_settings(str(root / "parity.toml"))
+    assert message in str(e.value)
+    assert "parity.toml" in str(e.value)
+
+
+def test_env_var_overrides_file(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    root = tree({"parity.toml": BASE})
+    monkeypatch.setenv("PARITY_REFERENCE", "staging")
+    assert load_settings(str(root / "parity.toml")).reference == "staging"
+
+
+def test_pyproject_tool_section(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    root = tree({"pyproject.toml": "[project]\nname='x'\n[tool.parity]\n" + BASE.replace(
+        "[environments", "[tool.parity.environments")})
+    monkeypatch.chdir(root)
+    assert set(load_settings(None).environments) == {"production", "staging"}
+
+
+def test_var_expansion_and_missing_var(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    text = BASE.replace('path = "s.env"', 'path = "${ENV_DIR}/s.env"')
+    root = tree({"parity.toml": text, "sub/s.env": "A=3\n"})
+    s = load_settings(str(root / "parity.toml"))
+    with pytest.raises(ConfigError, match="environment variable ENV_DIR is not set"):
+        collect_environment(s, "staging")
+    monkeypatch.setenv("ENV_DIR", "sub")
+    assert collect_environment(s, "staging").records[0].value == "3"
