@@ -214,6 +214,7 @@ class CollectionError(BaseModel):
     environment: str = Field(description="Environment whose source failed.")
     collector: str = Field(description="Collector type that failed.")
     source: str = Field(description="Source name and location.")
+    scope: str | None = Field(default=None, description="Scope the source's records use.")
     message: str = Field(description="What went wrong (never contains a secret value).")
     hint: str | None = Field(default=None, description="What to do about it.")
 

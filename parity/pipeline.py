@@ -55,14 +55,14 @@ def collect_environment(
         try:
             result = collector.collect()
         except (CollectorError, ParseError) as e:
-            errors.append(CollectionError(environment=env_name, collector=src.type,
-                                          source=label, message=e.message, hint=e.hint))
+            errors.append(CollectionError(environment=env_name, collector=src.type, source=label,
+                                          scope=collector.scope, message=e.message, hint=e.hint))
             continue
         except Exception as e:  # noqa: BLE001 - fail closed: a collector bug must not pass
             if debug:
                 raise
             errors.append(CollectionError(
-                environment=env_name, collector=src.type, source=label,
+                environment=env_name, collector=src.type, source=label, scope=collector.scope,
                 message=f"internal error ({type(e).__name__}) in the {src.type} collector",
                 hint="re-run with --debug for a traceback and report it",
             ))

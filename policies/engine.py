@@ -59,8 +59,10 @@ def evaluate(
     check_pack(policy)
     envs = list(snapshots)
     indexes = {env: build_index(snap, policy.ignore) for env, snap in snapshots.items()}
+    failed = {env: {e.scope for e in snap.errors if e.scope} for env, snap in snapshots.items()}
     pairs = {
-        env: align(indexes[reference], indexes[env], policy.typo_max_distance)
+        env: align(indexes[reference], indexes[env], policy.typo_max_distance,
+                   frozenset(failed[env] | failed[reference]))
         for env in envs
         if env != reference
     }

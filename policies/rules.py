@@ -400,6 +400,8 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
 def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
     """Keys the code reads without a default that the environment never sets."""
     for env in ctx.envs:
+        if ctx.snapshots[env].errors:
+            continue  # a failed source may be what sets the key; collector-failed covers it
         index = ctx.indexes[env]
         required = [r for r in index.kind_records(Kind.REQUIRED_KEY)
                     if isinstance(r, RequiredKey) and not r.has_default]

@@ -36,6 +36,13 @@ def render_table(report: Report) -> str:
                     maxcolwidths=[None, 19, 50],
                 )
             )
+    if report.errors:
+        out.append("")
+        out.append("Collection errors (the audit is incomplete):")
+        for e in report.errors:
+            out.append(f"  ! {e.environment}: {e.collector} {e.source}: {e.message}")
+            if e.hint:
+                out.append(f"    hint: {e.hint}")
     s = report.summary
     out.append("")
     out.append(

@@ -1,0 +1,131 @@
+"""CLI: every exit code, formats, snapshots, diff, report re-rendering, rules, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import cli
+
+SAME = {
+    "parity.toml": """
+        [environments.production]
+        sources = [{ type = "dotenv", path = "p.env" }]
+        [environments.staging]
+        sources = [{ type = "dotenv", path = "s.env" }]
+    """,
+    "p.env": "A=1\nHOST=db.prod.internal\n",
+    "s.env": "A=1\nHOST=db.staging.internal\n",
+}
+
+
+def project(tree, **changes: str) -> str:  # noqa: ANN001
+    root = tree({**SAME, **{k.replace("_", "."): v for k, v in changes.items()}})
+    return str(root / "parity.toml")
+
+
+def test_exit_0_when_clean(tree) -> None:  # noqa: ANN001
+    r = cli("check", "-c", project(tree))
+    assert r.code == 0, r.err
+    assert "0 findings" in r.out
+
+
+def test_exit_1_on_findings_and_fail_on(tree) -> None:  # noqa: ANN001
+    cfg = project(tree, s_env="A=2\nHOST=db.staging.internal\n")  # value drift: info
+    assert cli("check", "-c", cfg).code == 0
+    assert cli("check", "-c", cfg, "--fail-on", "info").code == 1
+    cfg = project(tree, s_env="HOST=db.staging.internal\n")  # missing key: error
+    assert cli("check", "-c", cfg).code == 1
+    assert cli("check", "-c", cfg, "--fail-on", "never").code == 0
+
+
+def test_exit_2_on_config_errors(tree) -> None:  # noqa: ANN001
+    root = tree({"parity.toml": "[environments.production]\nsources = [{ type = 'nope' }]\n"})
+    r = cli("check", "-c", str(root / "parity.toml"))
+    assert r.code == 2
+    assert "unknown collector type 'nope'" in r.err and "Traceback" not in r.err
+    assert cli("check", "-c", str(root / "missing.toml")).code == 2
+    assert cli("check", "-c", project(tree), "--env", "qa").code == 2
+    assert cli("check", "-c", project(tree), "--fail-on", "bogus").code == 2
+
+
+def test_exit_3_when_a_source_fails_and_allow_incomplete(tree) -> None:  # noqa: ANN001
+    cfg = project(tree)
+    Path(cfg).with_name("s.env").unlink()
+    r = cli("check", "-c", cfg, "-f", "json")
+    assert r.code == 3
+    report = json.loads(r.out)
+    assert report["complete"] is False
+    failed = [f for f in report["findings"] if f["rule"] == "collector-failed"]
+    assert failed and "s.env does not exist" in failed[0]["message"]
+    assert report["errors"][0]["environment"] == "staging"
+    assert cli("check", "-c", cfg, "--allow-incomplete").code == 1
+    assert cli("check", "-c", cfg, "--allow-incomplete", "--fail-on", "never").code == 0
+
+
+def test_malformed_source_is_exit_3_with_file_and_line(tree) -> None:  # noqa: ANN001
+    cfg = project(tree, s_env='A=1\nB="unterminated\n')
+    r = cli("check", "-c", cfg)
+    assert r.code == 3
+    assert "s.env:2: unterminated" in r.out
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_formats_and_atomic_output(tree, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+    out = tmp_path / f"report.{fmt}"
+    r = cli("check", "-c", project(tree), "-f", fmt, "-o", str(out))
+    assert r.code == 0 and r.out == ""
+    assert out.read_text().strip()
+    assert "wrote" in r.err
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_to_missing_dir_is_exit_2_without_partial_file(tree, tmp_path: Path) -> None:  # noqa: ANN001
+    r = cli("check", "-c", project(tree), "-o", str(tmp_path / "no" / "such" / "r.txt"))
+    assert r.code == 2
+    assert not (tmp_path / "no").exists()
+
+
+def test_snapshot_then_check_from_snapshots_and_diff(tree, tmp_path: Path) -> None:  # noqa: ANN001
+    cfg = project(tree, s_env="A=2\nHOST=db.staging.internal\n")
+    snaps = tmp_path / "snaps"
+    snaps.mkdir()
+    for env in ("production", "staging"):
+        r = cli("snapshot", env, "-c", cfg, "-o", str(snaps / f"{env}.json"))
+        assert r.code == 0, r.err
+    live = json.loads(cli("check", "-c", cfg, "-f", "json").out)
+    saved = json.loads(cli("check", "-c", cfg, "--snapshots", str(snaps), "-f", "json").out)
+    assert [f["id"] for f in saved["findings"]] == [f["id"] for f in live["findings"]]
+    d = cli("diff", str(snaps / "production.json"), str(snaps / "staging.json"), "-f", "json")
+    assert d.code == 0
+    assert [f["rule"] for f in json.loads(d.out)["findings"]] == ["value-drift"]
+
+
+def test_newer_snapshot_schema_is_a_clear_error(tree, tmp_path: Path) -> None:  # noqa: ANN001
+    cfg = project(tree)
+    path = tmp_path / "p.json"
+    assert cli("snapshot", "production", "-c", cfg, "-o", str(path)).code == 0
+    data = json.loads(path.read_text())
+    data["schema_version"] = 99
+    path.write_text(json.dumps(data))
+    r = cli("diff", str(path), str(path))
+    assert r.code == 2 and "newer than this parity understands" in r.err
+
+
+def test_report_rerender_and_schema(tree, tmp_path: Path) -> None:  # noqa: ANN001
+    cfg = project(tree, s_env="HOST=db.staging.internal\n")
+    saved = tmp_path / "r.json"
+    assert cli("check", "-c", cfg, "-f", "json", "-o", str(saved)).code == 1
+    md = cli("report", str(saved), "-f", "markdown")
+    assert md.code == 0 and "| 🔴 error | `missing-key`" in md.out
+    schema = json.loads(cli("schema").out)
+    jsonschema.validate(json.loads(saved.read_text()), schema)
+
+
+def test_rules_lists_every_rule() -> None:
+    r = cli("rules", "-f", "json")
+    ids = {x["id"] for x in json.loads(r.out)}
+    assert {"missing-key", "key-typo", "secret-shared", "collector-failed"} <= ids
+    assert len(ids) == 15
