@@ -392,7 +392,8 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
                 continue
             why = unsafe_value(r.key, r.value)
             if why:
-                yield Draft(env, subject_of(r), f"{why} (in production-like {env})",
+                suffix = "" if env == ctx.reference else f" ({env} is production-like)"
+                yield Draft(env, subject_of(r), why + suffix,
                             actual=r.value, suggestion="use the production setting",
                             source=r.source)
 

@@ -1,0 +1,59 @@
+"""Golden reports over sample_envs: the documented walkthrough must not drift silently.
+
+Regenerate after an intended change with `UPDATE_GOLDEN=1 pytest tests/test_golden.py`
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, cli
+
+from parity import __version__
+
+GOLDEN = Path(__file__).parent / "golden"
+ALL_RULES_BUT_FAILED = {
+    "missing-key", "missing-dependency", "key-typo", "value-drift", "version-mismatch",
+    "image-drift", "secret-missing", "secret-shared", "plaintext-secret", "cross-env-reference",
+    "unsafe-prod-value", "unset-required-key", "contract-violation", "duplicate-key",
+}
+
+
+def normalized(fmt: str) -> str:
+    r = cli("check", "--config", str(SAMPLE / "parity.toml"), "--format", fmt)
+    assert r.code == 1, r.err
+    text = r.out.replace(__version__, "<version>")
+    if fmt == "json":
+        data = json.loads(text)
+        data["generated_at"] = "<generated_at>"
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    return re.sub(r"hmac-sha256:[0-9a-f]{8}:[0-9a-f]{32}", "<fingerprint>", text)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "sample_report.json"),
+                                           ("markdown", "sample_report.md"),
+                                           ("table", "sample_report.txt")])
+def test_sample_report_matches_golden(fmt: str, name: str) -> None:
+    path = GOLDEN / name
+    got = normalized(fmt)
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    assert path.is_file(), f"golden file {path} is missing: run with UPDATE_GOLDEN=1"
+    assert got == path.read_text(encoding="utf-8")
+
+
+def test_sample_shows_every_rule_and_no_env_name_only_drift() -> None:
+    report = json.loads(normalized("json"))
+    rules = {f["rule"] for f in report["findings"]}
+    assert rules == ALL_RULES_BUT_FAILED
+    subjects = {(f["environment"], f["subject"]) for f in report["findings"]}
+    for key in ("REDIS_URL", "S3_BUCKET", "HEALTHCHECK_URL", "APP_ENV", "database.host",
+                "cache.url"):
+        for env in ("staging", "canary"):
+            scope = "app-config" if "." in key else "app-env"
+            assert (env, f"config:{scope}:{key}") not in subjects, key
