@@ -1,4 +1,4 @@
-"""Collector registry: an explicit dict, plus third-party types from the `parity.collectors` group."""
+"""Collector registry: an explicit dict, plus plugin types from the `parity.collectors` group."""
 
 from __future__ import annotations
 

@@ -67,7 +67,9 @@ def _yaml_leaves(text: str, path: str) -> list[tuple[str, Any, int]]:
                 for i, item in enumerate(node.value):
                     walk(item, f"{prefix}.{i}" if prefix else str(i))
             else:
-                out.append((prefix, loader.construct_object(node, deep=True), node.start_mark.line + 1))
+                out.append(
+                    (prefix, loader.construct_object(node, deep=True), node.start_mark.line + 1)
+                )
 
         for i, doc in enumerate(docs):
             if doc is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from parity.errors import ParseError
 from parity.model import Notice
@@ -14,8 +14,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"', "$": "$", "'": "'"}
 
 
-@dataclass(frozen=True, slots=True)
-class DotenvEntry:
+class DotenvEntry(NamedTuple):
     """One assignment as parsed: key, unescaped value and the line it starts on."""
 
     key: str
@@ -98,48 +97,75 @@ class _Scanner:
         return raw.strip()
 
 
-def parse_dotenv(text: str, path: str) -> list[DotenvEntry]:
-    """Parse .env text; raise ParseError with file:line on anything ambiguous."""
-    s = _Scanner(text.lstrip("\ufeff"), path)
-    entries: list[DotenvEntry] = []
-    while s.peek() != "":
-        s.skip_blanks()
-        ch = s.peek()
+    def next_entry(self) -> DotenvEntry | None:
+        """Consume one line (or one multi-line assignment); None for blanks and comments."""
+        self.skip_blanks()
+        ch = self.peek()
         if ch in ("\n", "\r"):
-            s.end_of_line()
-            continue
+            self.end_of_line()
+            return None
         if ch == "#":
-            s.rest_of_line()
-            s.end_of_line()
-            continue
+            self.rest_of_line()
+            self.end_of_line()
+            return None
         if ch == "":
-            break
-        line = s.line
-        m = _KEY.match(s.text, s.pos)
+            return None
+        line = self.line
+        m = _KEY.match(self.text, self.pos)
         if not m:
-            raise s.error("expected KEY=VALUE (a key starts with a letter or underscore)")
+            raise self.error("expected KEY=VALUE (a key starts with a letter or underscore)")
         key = m.group(0)
-        s.pos = m.end()
-        if key == "export" and s.peek() in (" ", "\t"):
-            s.skip_blanks()
-            m = _KEY.match(s.text, s.pos)
+        self.pos = m.end()
+        if key == "export" and self.peek() in (" ", "\t"):
+            self.skip_blanks()
+            m = _KEY.match(self.text, self.pos)
             if not m:
-                raise s.error("expected a key after 'export'")
+                raise self.error("expected a key after 'export'")
             key = m.group(0)
-            s.pos = m.end()
-        s.skip_blanks()
-        if s.peek() != "=":
-            raise s.error(f"expected '=' after key {key}")
-        s.pos += 1
-        s.skip_blanks()
-        ch = s.peek()
-        if ch in ("'", '"'):
-            value = s.quoted(ch)
-            s.end_of_line()
-        else:
-            value = s.unquoted()
-            s.end_of_line()
-        entries.append(DotenvEntry(key, value, line))
+            self.pos = m.end()
+        self.skip_blanks()
+        if self.peek() != "=":
+            raise self.error(f"expected '=' after key {key}")
+        self.pos += 1
+        self.skip_blanks()
+        ch = self.peek()
+        value = self.quoted(ch) if ch in ("'", '"') else self.unquoted()
+        self.end_of_line()
+        return DotenvEntry(key, value, line)
+
+
+# One plain `KEY=value` line (no quotes, no '#'): the common case, parsed by one regex.
+_SIMPLE = re.compile(
+    r"[ \t]*(?>(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*"
+    r"([^'\"#\s](?:[^#\n]*[^#\s])?)?\s*\Z"
+)
+
+
+def parse_dotenv(text: str, path: str, *, fast: bool = True) -> list[DotenvEntry]:
+    """Parse .env text; raise ParseError with file:line on anything ambiguous.
+
+    Plain lines take a one-regex fast path (large files are mostly plain lines); anything else
+    (quotes, comments, continuation of a multi-line value) goes through the scanner, which
+    defines the semantics; a property test checks both paths agree.
+    """
+    text = text.lstrip("\ufeff")
+    s = _Scanner(text, path)
+    entries: list[DotenvEntry] = []
+    size = len(text)
+    simple = _SIMPLE.match
+    while s.pos < size:
+        if fast:
+            end = text.find("\n", s.pos)
+            end = size if end < 0 else end
+            m = simple(text, s.pos, end)
+            if m:
+                entries.append(DotenvEntry(m[1], m[2] or "", s.line))
+                s.pos = end + 1
+                s.line += 1
+                continue
+        entry = s.next_entry()
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
@@ -156,7 +182,7 @@ class DotenvCollector(Collector):
         return transform(entries, shown, self.scope, self.ctx)
 
 
-def transform(entries: list[DotenvEntry], shown: str, scope: str, ctx) -> CollectorResult:  # noqa: ANN001
+def transform(entries: list[DotenvEntry], shown: str, scope: str, ctx) -> CollectorResult:
     """Entries to records: last assignment wins (as in shells and Compose); repeats are noticed."""
     result = CollectorResult()
     seen: dict[str, int] = {}

@@ -69,9 +69,7 @@ class CollectContext:
                 hint="run parity as a user that can read it",
             ) from e
         except UnicodeDecodeError as e:
-            raise CollectorError(
-                f"{self.display(path)} is not UTF-8 text (byte {e.start})"
-            ) from e
+            raise CollectorError(f"{self.display(path)} is not UTF-8 text (byte {e.start})") from e
         except OSError as e:
             raise CollectorError(f"cannot read {self.display(path)}: {e.strerror}") from e
 
@@ -80,6 +78,9 @@ class CollectContext:
     ) -> ConfigEntry:
         """Build a config entry, fingerprinting whatever looks secret before it is stored."""
         structured = None
+        if raw.__class__ is str and raw[:1] not in ("[", "{"):
+            value, fingerprint = self.guard.classify(key, raw)
+            return ConfigEntry(scope, key, value, source, fingerprint, None, env_var)
         if isinstance(raw, dict | list):
             structured = raw
             text = json.dumps(raw, sort_keys=True, separators=(",", ":"))

@@ -72,7 +72,9 @@ def _secret_items(obj: dict[str, Any], shown: str, name: str) -> dict[str, str]:
     return items
 
 
-def transform(objects: list[dict[str, Any]], shown: str, scope: str, ctx: CollectContext) -> CollectorResult:
+def transform(
+    objects: list[dict[str, Any]], shown: str, scope: str, ctx: CollectContext
+) -> CollectorResult:
     """Objects to records (pure but for fingerprinting, which the context's guard does)."""
     result = CollectorResult()
     configmaps: dict[str, dict[str, str]] = {}
@@ -200,4 +202,6 @@ class K8sCollector(Collector):
             full = self.ctx.resolve(p)
             shown = self.ctx.display(full)
             objects.extend(load_manifests(self.ctx.read_text(full, self.type_name), shown))
-        return transform(objects, shown if len(paths) == 1 else self.location(), self.scope, self.ctx)
+        return transform(
+            objects, shown if len(paths) == 1 else self.location(), self.scope, self.ctx
+        )

@@ -39,6 +39,7 @@ def parse_package_lock(
         return out
     deps = data.get("dependencies")
     if isinstance(deps, dict):  # lockfile v1
+
         def walk(tree: dict, depth: int) -> None:
             for name, info in tree.items():
                 out.append((name, str(info.get("version", "*")), bool(info.get("dev"))))

@@ -15,6 +15,8 @@ def load_yaml_documents(text: str, shown: str) -> list[Any]:
         return [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        raise ParseError(shown, mark.line + 1 if mark else None, f"invalid YAML: {e.problem}") from e
+        raise ParseError(
+            shown, mark.line + 1 if mark else None, f"invalid YAML: {e.problem}"
+        ) from e
     except yaml.YAMLError as e:
         raise ParseError(shown, None, f"invalid YAML: {type(e).__name__}") from e

@@ -70,7 +70,10 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 def parse_requirements(
-    path: Path, shown: str, read: callable, seen: set[Path] | None = None  # type: ignore[valid-type]
+    path: Path,
+    shown: str,
+    read: callable,
+    seen: set[Path] | None = None,  # type: ignore[valid-type]
 ) -> list[tuple[str, str, str]]:
     """requirements.txt / pip freeze into (name, version-or-spec, file:line); follows -r."""
     seen = seen or set()

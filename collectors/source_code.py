@@ -28,8 +28,18 @@ class SourceCodeOptions(BaseOptions):
 
     path: str = Field(description="Source tree root, relative to the config file.")
     exclude: list[str] = Field(
-        default_factory=lambda: ["node_modules", ".venv", "venv", ".git", "__pycache__",
-                                 "dist", "build", "vendor", "tests", "test"],
+        default_factory=lambda: [
+            "node_modules",
+            ".venv",
+            "venv",
+            ".git",
+            "__pycache__",
+            "dist",
+            "build",
+            "vendor",
+            "tests",
+            "test",
+        ],
         description="Directory names or path globs to skip.",
     )
 
@@ -73,7 +83,9 @@ def python_reads(text: str, shown: str) -> Iterator[Read]:
                 yield key, node.lineno, False
         elif isinstance(node, ast.Call):
             f = node.func
-            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            name = (
+                f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            )
             key = _const_str(node.args[0]) if node.args else None
             if not key:
                 continue

@@ -143,6 +143,7 @@ def check(
     from parity.pipeline import (
         build_report,
         collect_environment,
+        gc_paused,
         load_snapshot_dir,
         stderr_progress,
     )
@@ -165,15 +166,19 @@ def check(
             if unknown:
                 from parity.errors import ConfigError
 
-                raise ConfigError(f"unknown environment(s): {', '.join(unknown)}",
-                                  hint=f"configured: {', '.join(names)}")
+                raise ConfigError(
+                    f"unknown environment(s): {', '.join(unknown)}",
+                    hint=f"configured: {', '.join(names)}",
+                )
             names = [n for n in names if n in env or n == settings.reference]
         guard, progress = SecretGuard(), stderr_progress()
-        snaps = {
-            n: collect_environment(settings, n, guard=guard, progress=progress, debug=debug)
-            for n in names
-        }
-    report = build_report(snaps, settings, settings.reference)
+        with gc_paused():
+            snaps = {
+                n: collect_environment(settings, n, guard=guard, progress=progress, debug=debug)
+                for n in names
+            }
+    with gc_paused():
+        report = build_report(snaps, settings, settings.reference)
     _finish(report, format, output, fail_on, allow_incomplete)
 
 
@@ -186,12 +191,13 @@ def snapshot(
     debug: DebugOpt = False,
 ) -> None:
     """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
-    from parity.pipeline import collect_environment, stderr_progress
+    from parity.pipeline import collect_environment, gc_paused, stderr_progress
     from parity.settings import load_settings
     from parity.snapshot_io import snapshot_to_json
 
     settings = load_settings(config)
-    snap = collect_environment(settings, environment, progress=stderr_progress(), debug=debug)
+    with gc_paused():
+        snap = collect_environment(settings, environment, progress=stderr_progress(), debug=debug)
     _emit(snapshot_to_json(snap), output)
     for e in snap.errors:
         typer.echo(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}", err=True)
@@ -230,7 +236,9 @@ def diff(
     if a.environment == b.environment:
         from parity.errors import ConfigError
 
-        raise ConfigError(f"both sides are environment {a.environment!r}; compare two different ones")
+        raise ConfigError(
+            f"both sides are environment {a.environment!r}; compare two different ones"
+        )
     report = build_report({a.environment: a, b.environment: b}, settings, a.environment)
     _finish(report, format, output, fail_on, allow_incomplete)
 

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
-from parity.model import ConfigEntry, Dependency, Image, Kind, Record, SecretRef, Snapshot
+from parity.model import ConfigEntry, Kind, Record, RequiredKey, Snapshot
 
 Group = tuple[str, str]
 
-# Cheap "raw values differ" tests; rules refine (normalization, version levels...).
-DIFFERS: dict[str, Callable[[Record, Record], bool]] = {
-    Kind.CONFIG: lambda a, b: a.value != b.value or a.ref != b.ref or a.fingerprint != b.fingerprint,  # type: ignore[union-attr]
-    Kind.DEPENDENCY: lambda a, b: a.version != b.version,  # type: ignore[union-attr]
-    Kind.IMAGE: lambda a, b: (a.repository, a.tag, a.digest) != (b.repository, b.tag, b.digest),  # type: ignore[union-attr]
-    Kind.SECRET_REF: lambda a, b: False,
-    Kind.REQUIRED_KEY: lambda a, b: False,
+# The fields whose difference makes a pair "changed" (rules refine: normalization, levels...).
+# Fields are read with C-level itemgetters: alignment must stay fast at a million records.
+COMPARED: dict[str, Callable[[Any], Any]] = {
+    Kind.CONFIG: itemgetter(2, 4, 5),  # value, fingerprint, ref
+    Kind.DEPENDENCY: itemgetter(2),  # version
+    Kind.IMAGE: itemgetter(2, 3, 4),  # repository, tag, digest
 }
+_SCOPE = itemgetter(0)  # every record type but RequiredKey starts with (scope, key, ...)
+_KEY = itemgetter(1)
 
 
 def subject_of(record: Record) -> str:
@@ -39,25 +43,42 @@ class EnvIndex:
     name: str
     groups: dict[Group, dict[str, Record]]
 
-    def kind_records(self, kind: str) -> Iterable[Record]:
-        """Every record of one kind, in deterministic order."""
-        for group in sorted(g for g in self.groups if g[0] == kind):
-            yield from self.groups[group].values()
+    _by_kind: dict[str, list[Record]] = field(default_factory=dict)
+
+    def kind_records(self, kind: str) -> list[Record]:
+        """Every record of one kind, in deterministic order (computed once)."""
+        if kind not in self._by_kind:
+            out: list[Record] = []
+            for group in sorted(g for g in self.groups if g[0] == kind):
+                out.extend(self.groups[group].values())
+            self._by_kind[kind] = out
+        return self._by_kind[kind]
 
 
 def build_index(snapshot: Snapshot, ignore: list[str]) -> EnvIndex:
     """Group records; records whose key or subject matches an ignore glob are dropped."""
     groups: dict[Group, dict[str, Record]] = defaultdict(dict)
+    records: Any = snapshot.records
     if ignore:
-        for r in snapshot.records:
-            if any(fnmatch.fnmatchcase(r.key, g) for g in ignore) or any(
-                fnmatch.fnmatchcase(subject_of(r), g) for g in ignore
-            ):
-                continue
-            groups[r.group][r.key] = r
-    else:
-        for r in snapshot.records:
-            groups[r.group][r.key] = r
+        records = [
+            r
+            for r in records
+            if not any(
+                fnmatch.fnmatchcase(r.key, g) or fnmatch.fnmatchcase(subject_of(r), g)
+                for g in ignore
+            )
+        ]
+    # Collectors emit records source by source, so (scope, type) runs are long: grouping runs
+    # with C-level groupby/itemgetter avoids per-record Python work.
+    for scope, run in groupby(records, key=_SCOPE):
+        for cls, sub in groupby(run, key=type):
+            if cls is RequiredKey:
+                target = groups[(Kind.REQUIRED_KEY, "")]
+                for r in sub:
+                    target[r.key] = r
+            else:
+                items = list(sub)
+                groups[(cls.kind, scope)].update(zip(map(_KEY, items), items))
     return EnvIndex(snapshot.environment, dict(groups))
 
 
@@ -69,7 +90,9 @@ class PairDiff:
     ref: str
     missing: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     extra: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    changed: dict[str, list[tuple[Record, Record]]] = field(default_factory=lambda: defaultdict(list))
+    changed: dict[str, list[tuple[Record, Record]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     typos: list[tuple[ConfigEntry, ConfigEntry]] = field(default_factory=list)
     subjects: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -89,16 +112,21 @@ def align(
             continue
         a = ref.groups.get(group, {})
         b = env.groups.get(group, {})
-        a_keys, b_keys = a.keys(), b.keys()
-        diff.subjects[kind] += len(a_keys | b_keys)
+        missing = a.keys() - b.keys()
+        diff.subjects[kind] += len(b) + len(missing)
         if kind == Kind.REQUIRED_KEY:
             continue
-        diff.missing[kind].extend(a[k] for k in sorted(a_keys - b_keys))
-        diff.extra[kind].extend(b[k] for k in sorted(b_keys - a_keys))
-        differs = DIFFERS[kind]
-        diff.changed[kind].extend(
-            (a[k], b[k]) for k in sorted(a_keys & b_keys) if differs(a[k], b[k])
-        )
+        diff.missing[kind].extend(a[k] for k in sorted(missing))
+        diff.extra[kind].extend(b[k] for k in sorted(b.keys() - a.keys()))
+        project = COMPARED.get(kind)
+        if project is None:
+            continue
+        # (key, compared fields) pairs of a that b does not have identically: set arithmetic
+        # in C; only the (few) changed keys are then touched in Python.
+        pa = dict(zip(a.keys(), map(project, a.values())))
+        pb = dict(zip(b.keys(), map(project, b.values())))
+        changed = sorted(k for k, _ in pa.items() - pb.items() if k in b)
+        diff.changed[kind].extend((a[k], b[k]) for k in changed)
     _pair_typos(diff, typo_distance)
     return diff
 
@@ -187,5 +215,3 @@ def _pair_typos(diff: PairDiff, max_distance: int) -> None:
         diff.missing[Kind.CONFIG] = [r for r in missing if id(r) not in paired]
         diff.extra[Kind.CONFIG] = [r for r in extra if id(r) not in paired]
 
-
-__all__ = ["DIFFERS", "Dependency", "EnvIndex", "Image", "PairDiff", "SecretRef", "align"]

@@ -1,16 +1,16 @@
 """Snapshot model: what a collector saw in one environment, in a form that diffs cheaply.
 
-Records are frozen, slotted dataclasses rather than pydantic models because a large environment
-has a million of them and the gate must stay fast and small; the snapshot around them, the
-findings and the report are pydantic models with a published schema.
+Records are immutable NamedTuples rather than pydantic models because a large environment has a
+million of them and the gate must stay fast and small (a NamedTuple is created ~4x faster than a
+frozen dataclass and is smaller); the snapshot around them, the findings and the report are
+frozen pydantic models with a published schema.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
@@ -27,8 +27,7 @@ class Kind(StrEnum):
     REQUIRED_KEY = "required-key"
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigEntry:
+class ConfigEntry(NamedTuple):
     """One configuration key as an environment sets it.
 
     scope: where the key lives (source name, plus service/workload/container when nested).
@@ -41,7 +40,6 @@ class ConfigEntry:
     structured: the parsed nested value (JSON-able), kept to explain a changed structure.
     """
 
-    kind: ClassVar[Kind] = Kind.CONFIG
     scope: str
     key: str
     value: str | None
@@ -50,6 +48,8 @@ class ConfigEntry:
     ref: str | None = None
     env_var: bool = False
     structured: Any = None
+
+    kind = Kind.CONFIG
 
     @property
     def group(self) -> tuple[str, str]:
@@ -62,16 +62,16 @@ class ConfigEntry:
         return self.fingerprint is not None and self.value is None
 
 
-@dataclass(frozen=True, slots=True)
-class Dependency:
+class Dependency(NamedTuple):
     """A resolved package version: ecosystem (`pypi`, `npm`), normalized name, version."""
 
-    kind: ClassVar[Kind] = Kind.DEPENDENCY
     ecosystem: str
     name: str
     version: str
     source: str
     dev: bool = False
+
+    kind = Kind.DEPENDENCY
 
     @property
     def group(self) -> tuple[str, str]:
@@ -84,8 +84,7 @@ class Dependency:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(NamedTuple):
     """A container image a workload runs: tag and digest are kept apart to catch moved tags.
 
     workload: service or workload (`web`, `Deployment/web`), scoped by source name.
@@ -95,13 +94,14 @@ class Image:
     digest: `sha256:…` when pinned or resolved, else None.
     """
 
-    kind: ClassVar[Kind] = Kind.IMAGE
     workload: str
     container: str
     repository: str
     tag: str | None
     digest: str | None
     source: str
+
+    kind = Kind.IMAGE
 
     @property
     def group(self) -> tuple[str, str]:
@@ -124,8 +124,7 @@ class Image:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class SecretRef:
+class SecretRef(NamedTuple):
     """A reference to a secret (name/ARN), never its value; at most a keyed fingerprint.
 
     scope: where it is referenced (source, workload, container).
@@ -134,13 +133,14 @@ class SecretRef:
     env_var: the environment variable it is exposed as, when it is one.
     """
 
-    kind: ClassVar[Kind] = Kind.SECRET_REF
     scope: str
     name: str
     backend: str
     source: str
     env_var: str | None = None
     fingerprint: str | None = None
+
+    kind = Kind.SECRET_REF
 
     @property
     def group(self) -> tuple[str, str]:
@@ -153,14 +153,14 @@ class SecretRef:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
-class RequiredKey:
+class RequiredKey(NamedTuple):
     """An environment variable the code reads; `source` is the file:line of the first read."""
 
-    kind: ClassVar[Kind] = Kind.REQUIRED_KEY
     key: str
     source: str
     has_default: bool = False
+
+    kind = Kind.REQUIRED_KEY
 
     @property
     def group(self) -> tuple[str, str]:
@@ -172,18 +172,14 @@ Record = ConfigEntry | Dependency | Image | SecretRef | RequiredKey
 RECORD_TYPES: dict[str, type[Record]] = {
     t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey)
 }
-_DEFAULTS: dict[str, dict[str, Any]] = {
-    k: {f.name: f.default for f in fields(t) if f.default is not MISSING}
-    for k, t in RECORD_TYPES.items()
-}
+_DEFAULTS: dict[str, dict[str, Any]] = {k: t._field_defaults for k, t in RECORD_TYPES.items()}
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """Serialize a record, leaving out fields at their default so snapshots stay small."""
     defaults = _DEFAULTS[record.kind.value]
     out: dict[str, Any] = {"kind": record.kind.value}
-    for name in record.__slots__:  # type: ignore[union-attr]
-        value = getattr(record, name)
+    for name, value in zip(record._fields, record, strict=True):
         if name in defaults and value == defaults[name]:
             continue
         out[name] = value

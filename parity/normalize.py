@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 ENV_PLACEHOLDER = "<env>"
 
@@ -36,6 +38,11 @@ class EnvNormalizer:
             self._foreign[env] = _token_pattern(others)
         self._owner = {tok: env for env, toks in self.tokens.items() for tok in toks}
 
+    def foreign_tokens(self, env: str) -> set[str]:
+        """Name tokens of every other configured environment (not shared with this one)."""
+        own = self.tokens.get(env, set())
+        return {t for e, toks in self.tokens.items() if e != env for t in toks} - own
+
     def normalize(self, env: str, value: str) -> str:
         """Replace the env's own name tokens by a placeholder."""
         pat = self._own.get(env)
@@ -52,3 +59,26 @@ class EnvNormalizer:
     def same(self, env_a: str, a: str, env_b: str, b: str) -> bool:
         """Equal once each side's own environment tokens are neutralized."""
         return a == b or self.normalize(env_a, a) == self.normalize(env_b, b)
+
+
+def containing(strings: list[str], needles: Iterable[str]) -> list[int]:
+    """Indices of strings containing any needle (case-insensitive), in sorted order.
+
+    One lower-cased blob and str.find per needle run at C speed, so rules can prefilter a
+    million values in milliseconds and do their exact (slower) check on the few hits.
+    """
+    if not strings:
+        return []
+    blob = "\x00".join(strings).lower()
+    ends: list[int] | None = None
+    hits: set[int] = set()
+    for needle in needles:
+        needle = needle.lower()
+        i = blob.find(needle)
+        while i >= 0:
+            if ends is None:  # start of string k+1 == ends[k]
+                ends = list(accumulate(map((1).__add__, map(len, strings))))
+            k = bisect_right(ends, i)
+            hits.add(k)
+            i = blob.find(needle, ends[k]) if k < len(ends) else -1
+    return sorted(hits)

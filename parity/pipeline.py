@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,6 +20,19 @@ from parity.settings import Settings, expand_vars
 from parity.snapshot_io import load_snapshot
 
 Progress = Callable[[str], None]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: records are acyclic, and GC passes over millions of them halve
+    collection speed for nothing (reference counting still frees everything)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def collect_environment(
@@ -55,17 +70,30 @@ def collect_environment(
         try:
             result = collector.collect()
         except (CollectorError, ParseError) as e:
-            errors.append(CollectionError(environment=env_name, collector=src.type, source=label,
-                                          scope=collector.scope, message=e.message, hint=e.hint))
+            errors.append(
+                CollectionError(
+                    environment=env_name,
+                    collector=src.type,
+                    source=label,
+                    scope=collector.scope,
+                    message=e.message,
+                    hint=e.hint,
+                )
+            )
             continue
-        except Exception as e:  # noqa: BLE001 - fail closed: a collector bug must not pass
+        except Exception as e:
             if debug:
                 raise
-            errors.append(CollectionError(
-                environment=env_name, collector=src.type, source=label, scope=collector.scope,
-                message=f"internal error ({type(e).__name__}) in the {src.type} collector",
-                hint="re-run with --debug for a traceback and report it",
-            ))
+            errors.append(
+                CollectionError(
+                    environment=env_name,
+                    collector=src.type,
+                    source=label,
+                    scope=collector.scope,
+                    message=f"internal error ({type(e).__name__}) in the {src.type} collector",
+                    hint="re-run with --debug for a traceback and report it",
+                )
+            )
             continue
         records.extend(result.records)
         notices.extend(result.notices)
@@ -95,7 +123,7 @@ def load_snapshot_dir(directory: Path) -> dict[str, Snapshot]:
     return out
 
 
-def production_roles(settings: Settings, policy, envs: list[str]) -> dict[str, bool]:  # noqa: ANN001
+def production_roles(settings: Settings, policy, envs: list[str]) -> dict[str, bool]:
     """Per env: the settings' explicit role, else the policy's name globs."""
     roles = {}
     for env in envs:
@@ -110,7 +138,7 @@ def build_report(
     settings: Settings,
     reference: str,
     *,
-    policy=None,  # noqa: ANN001
+    policy=None,
     now: datetime | None = None,
 ) -> Report:
     """Evaluate the policy over snapshots (reference first) and assemble the report."""
@@ -119,14 +147,22 @@ def build_report(
 
     if reference not in snapshots:
         raise ConfigError(f"reference environment {reference!r} has no snapshot")
-    policy = policy or load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
+    policy = policy or load_policy(
+        settings.resolve_path(settings.policy) if settings.policy else None
+    )
     ordered = {reference: snapshots[reference]}
     ordered.update({k: v for k, v in snapshots.items() if k != reference})
     envs = list(ordered)
     now = now or datetime.now(UTC).replace(microsecond=0)
     normalizer = EnvNormalizer(envs, settings.env_aliases())
-    ev = evaluate(ordered, reference, policy, normalizer, production_roles(settings, policy, envs),
-                  now.date() if isinstance(now, datetime) else date.today())
+    ev = evaluate(
+        ordered,
+        reference,
+        policy,
+        normalizer,
+        production_roles(settings, policy, envs),
+        now.date() if isinstance(now, datetime) else date.today(),
+    )
     sources = {env: len(s.sources) for env, s in ordered.items()}
     scores = score(ev.findings, envs, reference, ev.pairs, ev.indexes, sources, policy.weights)
     active = [f for f in ev.findings if not f.waived]
@@ -136,8 +172,11 @@ def build_report(
         waived=len(ev.findings) - len(active),
         by_severity={s.value: sum(1 for f in active if f.severity == s) for s in Severity},
         by_environment={e: sum(1 for f in active if f.environment == e) for e in envs},
-        by_rule={r: n for r in sorted({f.rule for f in active})
-                 if (n := sum(1 for f in active if f.rule == r))},
+        by_rule={
+            r: n
+            for r in sorted({f.rule for f in active})
+            if (n := sum(1 for f in active if f.rule == r))
+        },
     )
     return Report(
         tool=ToolInfo(version=__version__),

@@ -1,6 +1,6 @@
 """Drift scores: one number per environment pair and category, for dashboards and trends.
 
-score = 100 × max(0, 1 − P / (w_error × S)), where P is the sum of the severity weights of the
+score = 100 * max(0, 1 - P / (w_error * S)), where P is the sum of the severity weights of the
 unwaived findings (policy `weights`) and S the number of aligned subjects (union of identities)
 in that pair and category. Every subject carrying one error scores 0; no finding scores 100.
 The overall score is the lowest pair score: a gate cares about the worst environment.

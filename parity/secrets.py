@@ -44,8 +44,15 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _PLAIN_WORDISH = re.compile(r"[\s/.:]")
 
 
+# Cheap literal prefilter: a key containing none of these cannot match _KEY_WORDS.
+_KEY_HINT = re.compile(r"secret|token|pass|pwd|key|credential|salt|dsn")
+_TOKEN_PREFIXES = ("AKIA", "ASIA", "gh", "github_pat_", "xox", "sk_", "sk-", "eyJ")
+
+
 def is_secret_key(key: str) -> bool:
     """Name-based detection: DB_PASSWORD, api_key, stripe.secret... but not DB_PASSWORD_FILE."""
+    if not _KEY_HINT.search(key.lower()):
+        return False
     return bool(_KEY_WORDS.search(key)) and not _NOT_SECRET_SUFFIX.search(key)
 
 
@@ -57,9 +64,13 @@ def _entropy(value: str) -> float:
 
 def is_secret_value(value: str) -> bool:
     """Value-based detection: known token shapes and long high-entropy literals."""
-    if _TOKEN_SHAPES.search(value):
+    if len(value) < 20:
+        return value.startswith(_TOKEN_PREFIXES) and bool(_TOKEN_SHAPES.search(value))
+    if (value.startswith(_TOKEN_PREFIXES) or "PRIVATE KEY-----" in value) and _TOKEN_SHAPES.search(
+        value
+    ):
         return True
-    if len(value) < 20 or _PLAIN_WORDISH.search(value) or _UUID.match(value):
+    if _PLAIN_WORDISH.search(value) or _UUID.match(value):
         return False
     has_digit = any(c.isdigit() for c in value)
     has_alpha = any(c.isalpha() for c in value)
@@ -71,6 +82,8 @@ def is_secret_value(value: str) -> bool:
 
 def split_url_credentials(value: str) -> tuple[str, str] | None:
     """`postgres://u:PW@h/db` -> (`postgres://u:***@h/db`, `PW`); None when no password."""
+    if "@" not in value or "://" not in value:
+        return None
     m = _URL_CREDENTIALS.match(value)
     if not m:
         return None
@@ -153,14 +166,17 @@ class SecretGuard:
         """Return (storable value, fingerprint): at most one side ever holds secret material."""
         if value == "":
             return value, None
-        if is_secret_key(key):
-            split = split_url_credentials(value)
+        # Hot path (a million calls on large envs): cheap C-level prefilters before regexes.
+        url = "@" in value and "://" in value
+        if _KEY_HINT.search(key.lower()) and is_secret_key(key):
+            split = split_url_credentials(value) if url else None
             if split:
                 return split[0], self.fingerprint(split[1])
             return None, self.fingerprint(value)
-        split = split_url_credentials(value)
-        if split:
-            return split[0], self.fingerprint(split[1])
-        if is_secret_value(value):
+        if url:
+            split = split_url_credentials(value)
+            if split:
+                return split[0], self.fingerprint(split[1])
+        if (len(value) >= 20 or value.startswith(_TOKEN_PREFIXES)) and is_secret_value(value):
             return None, self.fingerprint(value)
         return value, None

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
 
 
 def find_config(explicit: str | None) -> Path | None:
-    """--config, else PARITY_CONFIG, else ./parity.toml, else ./pyproject.toml with [tool.parity]."""
+    """--config, else PARITY_CONFIG, else ./parity.toml, else [tool.parity] in pyproject.toml."""
     chosen = explicit or os.environ.get("PARITY_CONFIG")
     if chosen:
         p = Path(chosen)

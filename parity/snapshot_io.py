@@ -44,8 +44,10 @@ def snapshot_to_json(snapshot: Snapshot) -> str:
     lines = [json.dumps(record_to_dict(r), sort_keys=True, ensure_ascii=False) for r in records]
     head_text = json.dumps(head, sort_keys=True, indent=2, ensure_ascii=False)
     body = ",\n    ".join(lines)
-    return head_text[:-2] + f',\n  "records": [\n    {body}\n  ]\n}}\n' if lines else (
-        head_text[:-2] + ',\n  "records": []\n}\n'
+    return (
+        head_text[:-2] + f',\n  "records": [\n    {body}\n  ]\n}}\n'
+        if lines
+        else (head_text[:-2] + ',\n  "records": []\n}\n')
     )
 
 

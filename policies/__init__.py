@@ -58,7 +58,13 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         rules[rule_id] = rules[rule_id].model_copy(update=upd)
     data: dict[str, Any] = base.model_dump()
     data["rules"] = rules
-    for key in ("weights", "version_levels", "production_like", "mutable_tags", "typo_max_distance"):
+    for key in (
+        "weights",
+        "version_levels",
+        "production_like",
+        "mutable_tags",
+        "typo_max_distance",
+    ):
         value = getattr(override, key)
         if value is not None:
             data[key] = value
@@ -80,9 +86,12 @@ def load_policy(path: Path | None) -> Policy:
     raw = _read_yaml(text, where) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: a policy file must be a mapping")
-    if "rules" in raw and isinstance(raw["rules"], dict) and all(
-        isinstance(v, dict) and "rationale" in v for v in raw["rules"].values()
-    ) and raw.get("extends") is None:
+    if (
+        "rules" in raw
+        and isinstance(raw["rules"], dict)
+        and all(isinstance(v, dict) and "rationale" in v for v in raw["rules"].values())
+        and raw.get("extends") is None
+    ):
         try:  # a complete pack (same shape as the default one)
             return Policy.model_validate(raw)
         except ValidationError as e:

@@ -61,8 +61,12 @@ def evaluate(
     indexes = {env: build_index(snap, policy.ignore) for env, snap in snapshots.items()}
     failed = {env: {e.scope for e in snap.errors if e.scope} for env, snap in snapshots.items()}
     pairs = {
-        env: align(indexes[reference], indexes[env], policy.typo_max_distance,
-                   frozenset(failed[env] | failed[reference]))
+        env: align(
+            indexes[reference],
+            indexes[env],
+            policy.typo_max_distance,
+            frozenset(failed[env] | failed[reference]),
+        )
         for env in envs
         if env != reference
     }
@@ -86,7 +90,12 @@ def evaluate(
 
 
 def _finding(
-    d: Draft, rule: str, category: str, default: Severity, reference: str, policy: Policy,
+    d: Draft,
+    rule: str,
+    category: str,
+    default: Severity,
+    reference: str,
+    policy: Policy,
     today: date,
 ) -> Finding:
     waiver = _waive(policy, rule, d.environment, d.subject, today)

@@ -56,7 +56,9 @@ class Contract(_Strict):
 
     def matches(self, key: str, subject: str) -> bool:
         """True when the contract applies to this key."""
-        return any(fnmatch.fnmatchcase(key, g) or fnmatch.fnmatchcase(subject, g) for g in self.keys)
+        return any(
+            fnmatch.fnmatchcase(key, g) or fnmatch.fnmatchcase(subject, g) for g in self.keys
+        )
 
 
 class Waiver(_Strict):

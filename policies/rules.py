@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from parity.diff import EnvIndex, PairDiff, subject_of
 from parity.findings import Severity
 from parity.model import ConfigEntry, Dependency, Image, Kind, RequiredKey, SecretRef, Snapshot
-from parity.normalize import EnvNormalizer
+from parity.normalize import EnvNormalizer, containing
 
 from .model import Policy
 
@@ -76,8 +76,8 @@ def _contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
     while i < min(len(a), len(b)) and a[i] == b[i]:
         i += 1
     start = max(0, i - 10)
-    cut = (lambda t: ("…" if start else "") + _short(t[start:], limit))
-    return cut(a), cut(b)
+    lead = "…" if start else ""
+    return lead + _short(a[start:], limit), lead + _short(b[start:], limit)
 
 
 def _where(r: ConfigEntry | SecretRef) -> str:
@@ -97,15 +97,25 @@ def missing_key(ctx: RuleContext) -> Iterator[Draft]:
             assert isinstance(r, ConfigEntry)
             if r.ref and r.ref.startswith("k8s-secret:"):
                 continue  # secret-missing reports the reference itself
-            yield Draft(env, subject_of(r), f"{_where(r)} is set in {ctx.reference} but missing "
-                        f"in {env}", expected=show(r),
-                        suggestion=f"add {r.key} to {env}", source=r.source)
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{_where(r)} is set in {ctx.reference} but missing in {env}",
+                expected=show(r),
+                suggestion=f"add {r.key} to {env}",
+                source=r.source,
+            )
         for r in diff.extra.get(Kind.CONFIG, []):
             assert isinstance(r, ConfigEntry)
-            yield Draft(env, subject_of(r), f"{_where(r)} is set in {env} but not in "
-                        f"{ctx.reference}", actual=show(r),
-                        suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
-                        source=r.source, severity=_lower(sev))
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{_where(r)} is set in {env} but not in {ctx.reference}",
+                actual=show(r),
+                suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
+                source=r.source,
+                severity=_lower(sev),
+            )
 
 
 def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
@@ -114,33 +124,56 @@ def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for r in diff.missing.get(Kind.DEPENDENCY, []):
             assert isinstance(r, Dependency)
-            yield Draft(env, subject_of(r), f"{r.name} {r.version} ({r.ecosystem}) is installed "
-                        f"in {ctx.reference} but not in {env}", expected=r.version,
-                        suggestion=f"add {r.name}=={r.version} to {env}", source=r.source)
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{r.name} {r.version} ({r.ecosystem}) is installed "
+                f"in {ctx.reference} but not in {env}",
+                expected=r.version,
+                suggestion=f"add {r.name}=={r.version} to {env}",
+                source=r.source,
+            )
         for r in diff.extra.get(Kind.DEPENDENCY, []):
             assert isinstance(r, Dependency)
-            yield Draft(env, subject_of(r), f"{r.name} {r.version} ({r.ecosystem}) is installed "
-                        f"in {env} but not in {ctx.reference}", actual=r.version,
-                        suggestion=f"remove {r.name} from {env} or ship it to {ctx.reference}",
-                        source=r.source, severity=_lower(sev))
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{r.name} {r.version} ({r.ecosystem}) is installed "
+                f"in {env} but not in {ctx.reference}",
+                actual=r.version,
+                suggestion=f"remove {r.name} from {env} or ship it to {ctx.reference}",
+                source=r.source,
+                severity=_lower(sev),
+            )
 
 
 def key_typo(ctx: RuleContext) -> Iterator[Draft]:
     """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean."""
     for env, diff in ctx.pairs.items():
         for want, got in diff.typos:
-            yield Draft(env, subject_of(got), f"{got.key} in {env} looks like a typo of "
-                        f"{want.key} (set in {ctx.reference}); did you mean {want.key}?",
-                        expected=want.key, actual=got.key,
-                        suggestion=f"rename {got.key} to {want.key}", source=got.source)
+            yield Draft(
+                env,
+                subject_of(got),
+                f"{got.key} in {env} looks like a typo of "
+                f"{want.key} (set in {ctx.reference}); did you mean {want.key}?",
+                expected=want.key,
+                actual=got.key,
+                suggestion=f"rename {got.key} to {want.key}",
+                source=got.source,
+            )
 
 
 def _explain(a: object, b: object) -> str:
     from deepdiff import DeepDiff
 
     paths = sorted(DeepDiff(a, b).affected_paths)
-    pretty = [re.sub(r"\['([^']*)'\]|\[(\d+)\]", lambda m: "." + (m[1] or m[2]), p)
-              .removeprefix("root").lstrip(".") or "(root)" for p in paths]
+    pretty = [
+        re.sub(r"\['([^']*)'\]|\[(\d+)\]", lambda m: "." + (m[1] or m[2]), p)
+        .removeprefix("root")
+        .lstrip(".")
+        or "(root)"
+        for p in paths
+    ]
     shown = ", ".join(pretty[:5])
     return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
 
@@ -151,9 +184,10 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for a, b in diff.changed.get(Kind.CONFIG, []):
             assert isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)
-            if a.fingerprint or b.fingerprint:
-                if a.value is None or b.value is None or a.value == b.value:
-                    continue  # secret (or secret part) differs: that is expected, not drift
+            if (a.fingerprint or b.fingerprint) and (
+                a.value is None or b.value is None or a.value == b.value
+            ):
+                continue  # secret (or secret part) differs: that is expected, not drift
             left, right = show(a) or "", show(b) or ""
             if (a.value is None) != (b.value is None) and (a.ref is None) != (b.ref is None):
                 continue  # literal vs reference: plaintext-secret's business
@@ -172,9 +206,16 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             message = f"{_where(b)} differs: {detail}"
             if severity:
                 message += " (must-equal contract)"
-            yield Draft(env, subject, message, expected=left, actual=right,
-                        suggestion=f"set {b.key} as in {ctx.reference}, or declare it may-differ",
-                        source=b.source, severity=severity)
+            yield Draft(
+                env,
+                subject,
+                message,
+                expected=left,
+                actual=right,
+                suggestion=f"set {b.key} as in {ctx.reference}, or declare it may-differ",
+                source=b.source,
+                severity=severity,
+            )
 
 
 _SEMVER = re.compile(r"^[v=^~]*(\d+)(?:\.(\d+))?(?:\.(\d+))?([-+].*)?$")
@@ -222,13 +263,18 @@ def version_mismatch(ctx: RuleContext) -> Iterator[Draft]:
                     direction = " ahead of" if ahead else " behind"
                 except InvalidVersion:
                     direction = ""
-            yield Draft(env, subject_of(b), f"{b.name} is {b.version} in {env}, {a.version} in "
-                        f"{ctx.reference} ({level} version{direction or ' difference'}"
-                        f"{' ' + ctx.reference if direction else ''})",
-                        expected=a.version, actual=b.version,
-                        suggestion=f"pin {b.name}=={a.version} in {env} or upgrade "
-                        f"{ctx.reference}", source=b.source,
-                        severity=ctx.policy.version_levels[level])  # type: ignore[index]
+            yield Draft(
+                env,
+                subject_of(b),
+                f"{b.name} is {b.version} in {env}, {a.version} in "
+                f"{ctx.reference} ({level} version{direction or ' difference'}"
+                f"{' ' + ctx.reference if direction else ''})",
+                expected=a.version,
+                actual=b.version,
+                suggestion=f"pin {b.name}=={a.version} in {env} or upgrade {ctx.reference}",
+                source=b.source,
+                severity=ctx.policy.version_levels[level],
+            )  # type: ignore[index]
 
 
 def _mutable(img: Image, policy: Policy) -> bool:
@@ -243,21 +289,42 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             assert isinstance(a, Image) and isinstance(b, Image)
             same_repo = ctx.normalizer.same(ctx.reference, a.repository, env, b.repository)
             if same_repo and a.tag == b.tag and a.digest and b.digest and a.digest != b.digest:
-                msg = (f"{b.workload}/{b.container} uses tag {b.tag} in both, but the digests "
-                       "differ: the tag was moved or rebuilt")
-                yield Draft(env, subject_of(b), msg, expected=a.ref, actual=b.ref,
-                            suggestion="deploy by digest; promote the digest production runs",
-                            source=b.source, severity=Severity.ERROR)
+                msg = (
+                    f"{b.workload}/{b.container} uses tag {b.tag} in both, but the digests "
+                    "differ: the tag was moved or rebuilt"
+                )
+                yield Draft(
+                    env,
+                    subject_of(b),
+                    msg,
+                    expected=a.ref,
+                    actual=b.ref,
+                    suggestion="deploy by digest; promote the digest production runs",
+                    source=b.source,
+                    severity=Severity.ERROR,
+                )
             elif not same_repo or a.tag != b.tag:
-                yield Draft(env, subject_of(b), f"{b.workload}/{b.container} runs {_short(b.ref, 60)}"
-                            f" in {env} but {_short(a.ref, 60)} in {ctx.reference}",
-                            expected=a.ref, actual=b.ref,
-                            suggestion="promote the same image version", source=b.source)
+                yield Draft(
+                    env,
+                    subject_of(b),
+                    f"{b.workload}/{b.container} runs {_short(b.ref, 60)}"
+                    f" in {env} but {_short(a.ref, 60)} in {ctx.reference}",
+                    expected=a.ref,
+                    actual=b.ref,
+                    suggestion="promote the same image version",
+                    source=b.source,
+                )
         for r in diff.missing.get(Kind.IMAGE, []):
             assert isinstance(r, Image)
-            yield Draft(env, subject_of(r), f"container {r.container} of {r.workload} runs in "
-                        f"{ctx.reference} ({r.ref}) but not in {env}", expected=r.ref,
-                        source=r.source, severity=sev)
+            yield Draft(
+                env,
+                subject_of(r),
+                f"container {r.container} of {r.workload} runs in "
+                f"{ctx.reference} ({r.ref}) but not in {env}",
+                expected=r.ref,
+                source=r.source,
+                severity=sev,
+            )
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue
@@ -265,11 +332,16 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             assert isinstance(img, Image)
             if _mutable(img, ctx.policy):
                 tag = img.tag or "(no tag: latest)"
-                yield Draft(env, subject_of(img) + "#mutable-tag",
-                            f"{img.workload}/{img.container} in production-like {env} uses the "
-                            f"mutable tag {tag} without a digest", actual=img.ref,
-                            suggestion="pin a version tag and @sha256 digest",
-                            source=img.source, severity=Severity.ERROR)
+                yield Draft(
+                    env,
+                    subject_of(img) + "#mutable-tag",
+                    f"{img.workload}/{img.container} in production-like {env} uses the "
+                    f"mutable tag {tag} without a digest",
+                    actual=img.ref,
+                    suggestion="pin a version tag and @sha256 digest",
+                    source=img.source,
+                    severity=Severity.ERROR,
+                )
 
 
 def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
@@ -278,10 +350,15 @@ def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
         for r in diff.missing.get(Kind.SECRET_REF, []):
             assert isinstance(r, SecretRef)
             exposed = f" (as {r.env_var})" if r.env_var else ""
-            yield Draft(env, subject_of(r), f"secret {r.name}{exposed} is referenced in "
-                        f"{ctx.reference} ({r.backend}) but not in {env}", expected=r.name,
-                        suggestion=f"create {r.name} in {env}'s {r.backend} and reference it",
-                        source=r.source)
+            yield Draft(
+                env,
+                subject_of(r),
+                f"secret {r.name}{exposed} is referenced in "
+                f"{ctx.reference} ({r.backend}) but not in {env}",
+                expected=r.name,
+                suggestion=f"create {r.name} in {env}'s {r.backend} and reference it",
+                source=r.source,
+            )
 
 
 def _fingerprints(index: EnvIndex) -> dict[str, list[ConfigEntry | SecretRef]]:
@@ -305,55 +382,83 @@ def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
                 continue
             ref_names = ", ".join(sorted({_where(r) for r in ref_fps[fp]}))
             for r in records:
-                yield Draft(env, subject_of(r), f"{_where(r)} in {env} holds the same secret value as "
-                            f"{ref_names} in {ctx.reference} (fingerprints match)",
-                            suggestion=f"rotate the credential so {env} has its own",
-                            source=r.source)
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{_where(r)} in {env} holds the same secret value as "
+                    f"{ref_names} in {ctx.reference} (fingerprints match)",
+                    suggestion=f"rotate the credential so {env} has its own",
+                    source=r.source,
+                )
 
 
 def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
     """A secret literal where another environment references a secret store."""
     referenced: dict[tuple[str, str], str] = {}
     for env in ctx.envs:
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
-            assert isinstance(r, ConfigEntry)
-            if r.ref and r.value is None:
-                referenced.setdefault((r.scope, r.key), f"{env} ({r.ref})")
+        for r in [r for r in ctx.indexes[env].kind_records(Kind.CONFIG) if r.ref]:  # type: ignore[union-attr]
+            if r.value is None:  # type: ignore[union-attr]
+                referenced.setdefault((r.scope, r.key), f"{env} ({r.ref})")  # type: ignore[union-attr]
+    if not referenced:
+        return
     for env in ctx.envs:
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        for r in [r for r in ctx.indexes[env].kind_records(Kind.CONFIG) if r.fingerprint]:  # type: ignore[union-attr]
             assert isinstance(r, ConfigEntry)
             if r.secret and r.ref is None and (r.scope, r.key) in referenced:
-                yield Draft(env, subject_of(r), f"{r.key} is a literal secret in {env}, while "
-                            f"{referenced[(r.scope, r.key)]} references a secret store",
-                            actual="<secret: redacted>",
-                            suggestion="move the value into the secret store and reference it",
-                            source=r.source)
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} is a literal secret in {env}, while "
+                    f"{referenced[(r.scope, r.key)]} references a secret store",
+                    actual="<secret: redacted>",
+                    suggestion="move the value into the secret store and reference it",
+                    source=r.source,
+                )
 
 
 def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
     """A value that names another environment (staging pointing at production)."""
     for env in ctx.envs:
+        needles = ctx.normalizer.foreign_tokens(env)
         for kind in (Kind.CONFIG, Kind.SECRET_REF):
-            for r in ctx.indexes[env].kind_records(kind):
-                text = (r.value or r.ref) if isinstance(r, ConfigEntry) else r.name  # type: ignore[union-attr]
-                if not text:
-                    continue
+            records = ctx.indexes[env].kind_records(kind)
+            texts = [
+                (r.value or r.ref or "") if kind == Kind.CONFIG else r.name  # type: ignore[union-attr]
+                for r in records
+            ]
+            for i in containing(texts, needles):
+                r, text = records[i], texts[i]
                 hit = ctx.normalizer.foreign(env, text)
                 if not hit:
                     continue
                 other, token = hit
                 if ctx.production_like[env] and ctx.production_like.get(other, False):
                     continue  # canary reading production resources is by design
-                yield Draft(env, subject_of(r), f"{r.key} in {env} names {other!r} "
-                            f"(token {token!r}): {env} may be using {other}'s resource",
-                            actual=text, suggestion=f"point {r.key} at {env}'s own resource",
-                            source=r.source)
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} in {env} names {other!r} "
+                    f"(token {token!r}): {env} may be using {other}'s resource",
+                    actual=text,
+                    suggestion=f"point {r.key} at {env}'s own resource",
+                    source=r.source,
+                )
 
 
 _TRUTHY = {"1", "true", "yes", "on", "y"}
 _DEV_ENVS = {"development", "dev", "local", "test", "testing"}
-_ENV_KEYS = {"node_env", "app_env", "flask_env", "rails_env", "rack_env", "django_env",
-             "environment", "env", "go_env", "aspnetcore_environment"}
+_ENV_KEYS = {
+    "node_env",
+    "app_env",
+    "flask_env",
+    "rails_env",
+    "rack_env",
+    "django_env",
+    "environment",
+    "env",
+    "go_env",
+    "aspnetcore_environment",
+}
 _DEV_SERVERS = re.compile(
     r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
     r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
@@ -386,16 +491,26 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        records = ctx.indexes[env].kind_records(Kind.CONFIG)
+        values = [r.value or "" for r in records]  # type: ignore[union-attr]
+        candidates = set(containing(values, _LOOPBACK))
+        candidates.update(containing([r.key for r in records], ("debug", "env", "command")))
+        for i in sorted(candidates):
+            r = records[i]
             assert isinstance(r, ConfigEntry)
             if r.value is None:
                 continue
             why = unsafe_value(r.key, r.value)
             if why:
                 suffix = "" if env == ctx.reference else f" ({env} is production-like)"
-                yield Draft(env, subject_of(r), why + suffix,
-                            actual=r.value, suggestion="use the production setting",
-                            source=r.source)
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    why + suffix,
+                    actual=r.value,
+                    suggestion="use the production setting",
+                    source=r.source,
+                )
 
 
 def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
@@ -404,17 +519,28 @@ def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
         if ctx.snapshots[env].errors:
             continue  # a failed source may be what sets the key; collector-failed covers it
         index = ctx.indexes[env]
-        required = [r for r in index.kind_records(Kind.REQUIRED_KEY)
-                    if isinstance(r, RequiredKey) and not r.has_default]
+        required = [
+            r
+            for r in index.kind_records(Kind.REQUIRED_KEY)
+            if isinstance(r, RequiredKey) and not r.has_default
+        ]
         if not required:
             continue
-        provided = {r.key for r in index.kind_records(Kind.CONFIG)
-                    if isinstance(r, ConfigEntry) and r.env_var}
+        provided = {
+            r.key
+            for r in index.kind_records(Kind.CONFIG)
+            if isinstance(r, ConfigEntry) and r.env_var
+        }
         for r in required:
             if r.key not in provided:
-                yield Draft(env, subject_of(r), f"the code reads {r.key} (at {r.source}) with no "
-                            f"default, but {env} does not set it",
-                            suggestion=f"set {r.key} in {env}", source=r.source)
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"the code reads {r.key} (at {r.source}) with no "
+                    f"default, but {env} does not set it",
+                    suggestion=f"set {r.key} in {env}",
+                    source=r.source,
+                )
 
 
 def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
@@ -433,21 +559,32 @@ def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
             if c is None:
                 continue
             for env_glob, rx in c.regex.items():
-                if fnmatch.fnmatchcase(env, env_glob) and r.value is not None and not re.search(
-                    rx, r.value
+                if (
+                    fnmatch.fnmatchcase(env, env_glob)
+                    and r.value is not None
+                    and not re.search(rx, r.value)
                 ):
-                    yield Draft(env, subject, f"{r.key}={r.value!r} does not match the "
-                                f"contract /{rx}/ for {env}", actual=r.value,
-                                expected=f"/{rx}/", source=r.source)
+                    yield Draft(
+                        env,
+                        subject,
+                        f"{r.key}={r.value!r} does not match the contract /{rx}/ for {env}",
+                        actual=r.value,
+                        expected=f"/{rx}/",
+                        source=r.source,
+                    )
             if c.rule == "must-differ" and env != ctx.reference:
                 other = ref_index.groups.get(r.group, {}).get(r.key)
                 if isinstance(other, ConfigEntry) and (
                     (r.fingerprint and r.fingerprint == other.fingerprint)
                     or (r.value is not None and r.value == other.value)
                 ):
-                    yield Draft(env, subject, f"{r.key} must differ between {env} and "
-                                f"{ctx.reference} but is the same", source=r.source,
-                                suggestion=f"give {env} its own value")
+                    yield Draft(
+                        env,
+                        subject,
+                        f"{r.key} must differ between {env} and {ctx.reference} but is the same",
+                        source=r.source,
+                        suggestion=f"give {env} its own value",
+                    )
 
 
 def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
@@ -455,17 +592,26 @@ def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         for n in ctx.snapshots[env].notices:
             if n.code == "duplicate-key":
-                yield Draft(env, f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}", n.message,
-                            suggestion="delete the earlier assignment", source=n.source)
+                yield Draft(
+                    env,
+                    f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}",
+                    n.message,
+                    suggestion="delete the earlier assignment",
+                    source=n.source,
+                )
 
 
 def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
     """Each failed source: the audit is incomplete and must not pass."""
     for env in ctx.envs:
         for e in ctx.snapshots[env].errors:
-            yield Draft(env, f"source:{e.collector}:{e.source}",
-                        f"{e.collector} source {e.source} failed: {e.message}",
-                        suggestion=e.hint, source=e.source)
+            yield Draft(
+                env,
+                f"source:{e.collector}:{e.source}",
+                f"{e.collector} source {e.source} failed: {e.message}",
+                suggestion=e.hint,
+                source=e.source,
+            )
 
 
 RULES: dict[str, Rule] = {

@@ -68,7 +68,7 @@ def cli(*args: str) -> Run:
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
-def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str = "production"):  # noqa: ANN201
+def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str = "production"):
     """Evaluate snapshots (no files) under the default pack plus an optional override dict."""
     from parity.pipeline import build_report
     from parity.policies import default_policy, merge
@@ -79,11 +79,14 @@ def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str 
     if policy:
         pol = merge(pol, PolicyOverride.model_validate(policy), "test-policy")
     return build_report(
-        {s.environment: s for s in snapshots}, Settings(), reference, policy=pol,
+        {s.environment: s for s in snapshots},
+        Settings(),
+        reference,
+        policy=pol,
         now=datetime(2026, 6, 1, tzinfo=UTC),
     )
 
 
-def rules_hit(report, rule: str) -> list[tuple[str, str]]:  # noqa: ANN001
+def rules_hit(report, rule: str) -> list[tuple[str, str]]:
     """(environment, subject) of each finding of one rule."""
     return [(f.environment, f.subject) for f in report.findings if f.rule == rule]

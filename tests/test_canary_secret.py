@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import cli
 
 from parity.pipeline import collect_environment
 from parity.settings import load_settings
+
+from conftest import cli
 
 CANARY = "Zq7CANARYx9Vw3Lr8Tn2Yk5"
 OTHER = "Hb4OTHERsecretM2pQ9sX1"
@@ -19,11 +20,11 @@ OTHER = "Hb4OTHERsecretM2pQ9sX1"
 def files(secret: str, env: str) -> dict[str, str]:
     b64 = base64.b64encode(secret.encode()).decode()
     return {
-        f"{env}/.env": f'DB_PASSWORD={secret}\nDATABASE_URL=postgres://app:{secret}@db.{env}/app\n'
-                       f'OPAQUE={secret}\n',
+        f"{env}/.env": f"DB_PASSWORD={secret}\nDATABASE_URL=postgres://app:{secret}@db.{env}/app\n"
+        f"OPAQUE={secret}\n",
         f"{env}/config.yaml": f"database:\n  password: {secret}\n",
         f"{env}/compose.yml": "services:\n  web:\n    image: a/web:1\n    secrets: [pw]\n"
-                              "secrets:\n  pw: {file: ./pw.txt}\n",
+        "secrets:\n  pw: {file: ./pw.txt}\n",
         f"{env}/pw.txt": secret,
         f"{env}/k8s.yaml": (
             f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\ndata: {{key: {b64}}}\n---\n"
@@ -55,10 +56,19 @@ sources = [
 
 
 @pytest.fixture
-def project(tree) -> Path:  # noqa: ANN001
+def project(tree) -> Path:
     broken = {"staging/broken.env": f'TOKEN="{CANARY}\n'}  # unterminated: error path
-    return tree({"parity.toml": CONFIG, **files(CANARY, "production"), **files(OTHER, "staging"),
-                 **broken}) / "parity.toml"
+    return (
+        tree(
+            {
+                "parity.toml": CONFIG,
+                **files(CANARY, "production"),
+                **files(OTHER, "staging"),
+                **broken,
+            }
+        )
+        / "parity.toml"
+    )
 
 
 def test_canary_in_no_output(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -75,7 +85,7 @@ def test_canary_in_no_output(project: Path, tmp_path: Path, capsys: pytest.Captu
         outputs += [snap_path.read_text(), r.out, r.err]
     progress: list[str] = []
     snapshot = collect_environment(load_settings(str(project)), "staging", progress=progress.append)
-    outputs += progress + [repr(snapshot), *(str(e) for e in snapshot.errors)]
+    outputs += [*progress, repr(snapshot), *(str(e) for e in snapshot.errors)]
     captured = capsys.readouterr()
     outputs += [captured.out, captured.err]
     blob = "\n".join(outputs)
@@ -83,14 +93,24 @@ def test_canary_in_no_output(project: Path, tmp_path: Path, capsys: pytest.Captu
     assert "hmac-sha256:" in blob  # fingerprints are there instead
 
 
-def test_shared_canary_is_detected_without_revealing_it(tree) -> None:  # noqa: ANN001
-    root = tree({"parity.toml": CONFIG.replace(
-        ',\n  { type = "dotenv", path = "staging/broken.env", name = "broken" },', ","),
-        **files(CANARY, "production"), **files(CANARY, "staging")})
+def test_shared_canary_is_detected_without_revealing_it(tree) -> None:
+    root = tree(
+        {
+            "parity.toml": CONFIG.replace(
+                ',\n  { type = "dotenv", path = "staging/broken.env", name = "broken" },', ","
+            ),
+            **files(CANARY, "production"),
+            **files(CANARY, "staging"),
+        }
+    )
     r = cli("check", "-c", str(root / "parity.toml"), "-f", "json")
     assert r.code == 1
     report = json.loads(r.out)
     shared = {f["subject"] for f in report["findings"] if f["rule"] == "secret-shared"}
-    assert {"config:dotenv:DB_PASSWORD", "config:dotenv:DATABASE_URL",
-            "secret-ref:compose/web:pw", "secret-ref:k8s/Secret:s/key"} <= shared
+    assert {
+        "config:dotenv:DB_PASSWORD",
+        "config:dotenv:DATABASE_URL",
+        "secret-ref:compose/web:pw",
+        "secret-ref:k8s/Secret:s/key",
+    } <= shared
     assert CANARY not in r.out

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from conftest import cli
 
 SAME = {
@@ -21,18 +22,18 @@ SAME = {
 }
 
 
-def project(tree, **changes: str) -> str:  # noqa: ANN001
+def project(tree, **changes: str) -> str:
     root = tree({**SAME, **{k.replace("_", "."): v for k, v in changes.items()}})
     return str(root / "parity.toml")
 
 
-def test_exit_0_when_clean(tree) -> None:  # noqa: ANN001
+def test_exit_0_when_clean(tree) -> None:
     r = cli("check", "-c", project(tree))
     assert r.code == 0, r.err
     assert "0 findings" in r.out
 
 
-def test_exit_1_on_findings_and_fail_on(tree) -> None:  # noqa: ANN001
+def test_exit_1_on_findings_and_fail_on(tree) -> None:
     cfg = project(tree, s_env="A=2\nHOST=db.staging.internal\n")  # value drift: info
     assert cli("check", "-c", cfg).code == 0
     assert cli("check", "-c", cfg, "--fail-on", "info").code == 1
@@ -41,7 +42,7 @@ def test_exit_1_on_findings_and_fail_on(tree) -> None:  # noqa: ANN001
     assert cli("check", "-c", cfg, "--fail-on", "never").code == 0
 
 
-def test_exit_2_on_config_errors(tree) -> None:  # noqa: ANN001
+def test_exit_2_on_config_errors(tree) -> None:
     root = tree({"parity.toml": "[environments.production]\nsources = [{ type = 'nope' }]\n"})
     r = cli("check", "-c", str(root / "parity.toml"))
     assert r.code == 2
@@ -51,7 +52,7 @@ def test_exit_2_on_config_errors(tree) -> None:  # noqa: ANN001
     assert cli("check", "-c", project(tree), "--fail-on", "bogus").code == 2
 
 
-def test_exit_3_when_a_source_fails_and_allow_incomplete(tree) -> None:  # noqa: ANN001
+def test_exit_3_when_a_source_fails_and_allow_incomplete(tree) -> None:
     cfg = project(tree)
     Path(cfg).with_name("s.env").unlink()
     r = cli("check", "-c", cfg, "-f", "json")
@@ -65,7 +66,7 @@ def test_exit_3_when_a_source_fails_and_allow_incomplete(tree) -> None:  # noqa:
     assert cli("check", "-c", cfg, "--allow-incomplete", "--fail-on", "never").code == 0
 
 
-def test_malformed_source_is_exit_3_with_file_and_line(tree) -> None:  # noqa: ANN001
+def test_malformed_source_is_exit_3_with_file_and_line(tree) -> None:
     cfg = project(tree, s_env='A=1\nB="unterminated\n')
     r = cli("check", "-c", cfg)
     assert r.code == 3
@@ -73,7 +74,7 @@ def test_malformed_source_is_exit_3_with_file_and_line(tree) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
-def test_formats_and_atomic_output(tree, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+def test_formats_and_atomic_output(tree, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"report.{fmt}"
     r = cli("check", "-c", project(tree), "-f", fmt, "-o", str(out))
     assert r.code == 0 and r.out == ""
@@ -82,13 +83,13 @@ def test_formats_and_atomic_output(tree, tmp_path: Path, fmt: str) -> None:  # n
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_to_missing_dir_is_exit_2_without_partial_file(tree, tmp_path: Path) -> None:  # noqa: ANN001
+def test_output_to_missing_dir_is_exit_2_without_partial_file(tree, tmp_path: Path) -> None:
     r = cli("check", "-c", project(tree), "-o", str(tmp_path / "no" / "such" / "r.txt"))
     assert r.code == 2
     assert not (tmp_path / "no").exists()
 
 
-def test_snapshot_then_check_from_snapshots_and_diff(tree, tmp_path: Path) -> None:  # noqa: ANN001
+def test_snapshot_then_check_from_snapshots_and_diff(tree, tmp_path: Path) -> None:
     cfg = project(tree, s_env="A=2\nHOST=db.staging.internal\n")
     snaps = tmp_path / "snaps"
     snaps.mkdir()
@@ -103,7 +104,7 @@ def test_snapshot_then_check_from_snapshots_and_diff(tree, tmp_path: Path) -> No
     assert [f["rule"] for f in json.loads(d.out)["findings"]] == ["value-drift"]
 
 
-def test_newer_snapshot_schema_is_a_clear_error(tree, tmp_path: Path) -> None:  # noqa: ANN001
+def test_newer_snapshot_schema_is_a_clear_error(tree, tmp_path: Path) -> None:
     cfg = project(tree)
     path = tmp_path / "p.json"
     assert cli("snapshot", "production", "-c", cfg, "-o", str(path)).code == 0
@@ -114,7 +115,7 @@ def test_newer_snapshot_schema_is_a_clear_error(tree, tmp_path: Path) -> None:  
     assert r.code == 2 and "newer than this parity understands" in r.err
 
 
-def test_report_rerender_and_schema(tree, tmp_path: Path) -> None:  # noqa: ANN001
+def test_report_rerender_and_schema(tree, tmp_path: Path) -> None:
     cfg = project(tree, s_env="HOST=db.staging.internal\n")
     saved = tmp_path / "r.json"
     assert cli("check", "-c", cfg, "-f", "json", "-o", str(saved)).code == 1

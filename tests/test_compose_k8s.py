@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 
 from parity.collectors.compose import ComposeCollector, ComposeOptions
 from parity.collectors.interface import CollectContext
 from parity.collectors.k8s import K8sCollector, K8sOptions
 from parity.errors import ParseError
 from parity.model import ConfigEntry, Image, SecretRef
+
+from conftest import DATA
 
 
 def by_kind(records: list, kind: type) -> dict[tuple[str, str], object]:
@@ -21,8 +22,11 @@ def test_compose_services() -> None:
     recs = ComposeCollector(ComposeOptions(path="docker-compose.yml"), ctx).collect().records
     images = by_kind(recs, Image)
     web = images[("compose/web", "web")]
-    assert (web.repository, web.tag, web.digest) == ("registry.local:5000/acme/web", "2.1",
-                                                     "sha256:abc123")
+    assert (web.repository, web.tag, web.digest) == (
+        "registry.local:5000/acme/web",
+        "2.1",
+        "sha256:abc123",
+    )
     job = images[("compose/job", "job")]
     assert (job.repository, job.tag) == ("busybox", None)
     cfg = by_kind(recs, ConfigEntry)

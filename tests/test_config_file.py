@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 
 from parity.collectors.config_file import ConfigFileCollector, ConfigFileOptions, flatten
 from parity.collectors.interface import CollectContext
 from parity.errors import ParseError
+
+from conftest import DATA
 
 
 def collect(name: str) -> dict[str, object]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 
 from parity.collectors.interface import CollectContext
 from parity.collectors.node_deps import NodeDepsCollector, NodeDepsOptions
 from parity.collectors.python_deps import PythonDepsCollector, PythonDepsOptions, normalize_name
 from parity.errors import ParseError
+
+from conftest import DATA
 
 CTX = CollectContext("prod", DATA / "deps")
 

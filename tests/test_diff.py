@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import snap
-
 from parity.diff import align, build_index, find_typos
 from parity.model import ConfigEntry, Dependency, Kind
 from parity.normalize import EnvNormalizer
 from parity.settings import DEFAULT_ALIASES
+
+from conftest import snap
 
 
 def c(key: str, value: str | None, scope: str = "env") -> ConfigEntry:
@@ -16,7 +16,9 @@ def c(key: str, value: str | None, scope: str = "env") -> ConfigEntry:
 
 def test_alignment_by_identity_within_scope() -> None:
     ref = build_index(snap("production", c("A", "1"), c("B", "2"), c("A", "9", scope="other")), [])
-    env = build_index(snap("staging", c("A", "1"), c("C", "3"), Dependency("pypi", "x", "1", "r")), [])
+    env = build_index(
+        snap("staging", c("A", "1"), c("C", "3"), Dependency("pypi", "x", "1", "r")), []
+    )
     d = align(ref, env)
     assert [r.key for r in d.missing[Kind.CONFIG]] == ["B", "A"]  # scope env then other
     assert [r.key for r in d.extra[Kind.CONFIG]] == ["C"]

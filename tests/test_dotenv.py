@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 from hypothesis import given
 from hypothesis import strategies as st
 
 from parity.collectors.dotenv import DotenvCollector, parse_dotenv
 from parity.collectors.interface import CollectContext, FileOptions
 from parity.errors import ParseError
+
+from conftest import DATA
 
 
 def test_full_syntax() -> None:
@@ -47,7 +48,7 @@ def test_text_after_closing_quote_is_an_error() -> None:
         parse_dotenv('A="b" c\n', "x.env")
 
 
-def test_collector_reports_duplicates_and_fingerprints_secrets(tmp_path) -> None:  # noqa: ANN001
+def test_collector_reports_duplicates_and_fingerprints_secrets(tmp_path) -> None:
     (tmp_path / ".env").write_text("DB_PASSWORD=hunter2-very-secret\nLEVEL=1\nLEVEL=2\n")
     ctx = CollectContext("staging", tmp_path)
     result = DotenvCollector(FileOptions(path=".env"), ctx).collect()
@@ -72,8 +73,10 @@ def test_parser_parses_or_raises_parse_error(text: str) -> None:
 @given(
     st.dictionaries(
         st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True),
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
-                max_size=30),
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
+            max_size=30,
+        ),
         max_size=8,
     )
 )
@@ -83,3 +86,27 @@ def test_round_trip_double_quoted(values: dict[str, str]) -> None:
 
     text = "".join(f"{k}={quote(v)}\n" for k, v in values.items())
     assert {e.key: e.value for e in parse_dotenv(text, "rt.env")} == values
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.from_regex(r"[ \t]{0,2}(export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]{0,6}[ \t]?=[^\n]{0,12}",
+                      fullmatch=True),
+        st.sampled_from(["", "# c", "  ", "export =1", 'Q="a\nb"', "R='x", "A=b #c", "\r"]),
+        st.text(max_size=10),
+    ),
+    max_size=8,
+)
+
+
+@given(_LINES)
+def test_fast_path_agrees_with_scanner(lines: list[str]) -> None:
+    text = "\n".join(lines)
+
+    def run(fast: bool) -> object:
+        try:
+            return [(e.key, e.value, e.line) for e in parse_dotenv(text, "p.env", fast=fast)]
+        except ParseError as e:
+            return ("error", e.line, e.reason)
+
+    assert run(True) == run(False)

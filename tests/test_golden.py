@@ -12,15 +12,27 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, cli
 
 from parity import __version__
 
+from conftest import SAMPLE, cli
+
 GOLDEN = Path(__file__).parent / "golden"
 ALL_RULES_BUT_FAILED = {
-    "missing-key", "missing-dependency", "key-typo", "value-drift", "version-mismatch",
-    "image-drift", "secret-missing", "secret-shared", "plaintext-secret", "cross-env-reference",
-    "unsafe-prod-value", "unset-required-key", "contract-violation", "duplicate-key",
+    "missing-key",
+    "missing-dependency",
+    "key-typo",
+    "value-drift",
+    "version-mismatch",
+    "image-drift",
+    "secret-missing",
+    "secret-shared",
+    "plaintext-secret",
+    "cross-env-reference",
+    "unsafe-prod-value",
+    "unset-required-key",
+    "contract-violation",
+    "duplicate-key",
 }
 
 
@@ -35,9 +47,14 @@ def normalized(fmt: str) -> str:
     return re.sub(r"hmac-sha256:[0-9a-f]{8}:[0-9a-f]{32}", "<fingerprint>", text)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("json", "sample_report.json"),
-                                           ("markdown", "sample_report.md"),
-                                           ("table", "sample_report.txt")])
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("json", "sample_report.json"),
+        ("markdown", "sample_report.md"),
+        ("table", "sample_report.txt"),
+    ],
+)
 def test_sample_report_matches_golden(fmt: str, name: str) -> None:
     path = GOLDEN / name
     got = normalized(fmt)
@@ -52,8 +69,14 @@ def test_sample_shows_every_rule_and_no_env_name_only_drift() -> None:
     rules = {f["rule"] for f in report["findings"]}
     assert rules == ALL_RULES_BUT_FAILED
     subjects = {(f["environment"], f["subject"]) for f in report["findings"]}
-    for key in ("REDIS_URL", "S3_BUCKET", "HEALTHCHECK_URL", "APP_ENV", "database.host",
-                "cache.url"):
+    for key in (
+        "REDIS_URL",
+        "S3_BUCKET",
+        "HEALTHCHECK_URL",
+        "APP_ENV",
+        "database.host",
+        "cache.url",
+    ):
         for env in ("staging", "canary"):
             scope = "app-config" if "." in key else "app-env"
             assert (env, f"config:{scope}:{key}") not in subjects, key

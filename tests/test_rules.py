@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import report_for, rules_hit, snap
-
 from parity.model import (
     CollectionError,
     ConfigEntry,
@@ -14,6 +12,8 @@ from parity.model import (
     SecretRef,
 )
 from parity.policies.rules import version_level
+
+from conftest import report_for, rules_hit, snap
 
 FP = "hmac-sha256:abcd1234:" + "0" * 32
 
@@ -27,7 +27,9 @@ def img(tag: str | None, digest: str | None = None, repo: str = "acme/web") -> I
 
 
 def test_missing_key_both_directions() -> None:
-    r = report_for(snap("production", c("A", "1"), c("B", "2")), snap("staging", c("A", "1"), c("Z", "9")))
+    r = report_for(
+        snap("production", c("A", "1"), c("B", "2")), snap("staging", c("A", "1"), c("Z", "9"))
+    )
     hits = {(f.subject, f.severity) for f in r.findings if f.rule == "missing-key"}
     assert hits == {("config:env:B", "error"), ("config:env:Z", "warning")}
 
@@ -40,16 +42,22 @@ def test_no_missing_key_when_equal() -> None:
 def test_missing_dependency() -> None:
     r = report_for(snap("production", Dependency("pypi", "x", "1.0", "r")), snap("staging"))
     assert rules_hit(r, "missing-dependency") == [("staging", "dependency:pypi:x")]
-    r2 = report_for(snap("production", Dependency("pypi", "x", "1.0", "r")),
-                    snap("staging", Dependency("pypi", "x", "1.0", "s")))
+    r2 = report_for(
+        snap("production", Dependency("pypi", "x", "1.0", "r")),
+        snap("staging", Dependency("pypi", "x", "1.0", "s")),
+    )
     assert rules_hit(r2, "missing-dependency") == []
 
 
 def test_key_typo_replaces_missing_pair() -> None:
-    r = report_for(snap("production", c("DATABASE_URL", "x")), snap("staging", c("DATABSE_URL", "x")))
+    r = report_for(
+        snap("production", c("DATABASE_URL", "x")), snap("staging", c("DATABSE_URL", "x"))
+    )
     assert [f.rule for f in r.findings] == ["key-typo"]
     assert "did you mean DATABASE_URL" in r.findings[0].message
-    r2 = report_for(snap("production", c("DATABASE_URL", "x")), snap("staging", c("QUEUE_NAME", "x")))
+    r2 = report_for(
+        snap("production", c("DATABASE_URL", "x")), snap("staging", c("QUEUE_NAME", "x"))
+    )
     assert rules_hit(r2, "key-typo") == []
 
 
@@ -59,15 +67,23 @@ def test_value_drift_normalizes_env_names_and_uses_contracts() -> None:
     r = report_for(prod, stg, policy={"contracts": [{"keys": ["CUR"], "rule": "must-equal"}]})
     drift = {f.subject: f.severity for f in r.findings if f.rule == "value-drift"}
     assert drift == {"config:env:LEVEL": "info", "config:env:CUR": "error"}
-    r2 = report_for(prod, stg, policy={"contracts": [{"keys": ["LEVEL", "CUR"], "rule": "may-differ"}]})
+    r2 = report_for(
+        prod, stg, policy={"contracts": [{"keys": ["LEVEL", "CUR"], "rule": "may-differ"}]}
+    )
     assert rules_hit(r2, "value-drift") == []
 
 
 def test_value_drift_never_compares_secrets_and_explains_structures() -> None:
-    prod = snap("production", c("TOKEN", None, fingerprint=FP),
-                c("resources", '{"a":1}', structured={"limits": {"memory": "1Gi"}}))
-    stg = snap("staging", c("TOKEN", None, fingerprint=FP.replace("0", "1")),
-               c("resources", '{"a":2}', structured={"limits": {"memory": "2Gi"}}))
+    prod = snap(
+        "production",
+        c("TOKEN", None, fingerprint=FP),
+        c("resources", '{"a":1}', structured={"limits": {"memory": "1Gi"}}),
+    )
+    stg = snap(
+        "staging",
+        c("TOKEN", None, fingerprint=FP.replace("0", "1")),
+        c("resources", '{"a":2}', structured={"limits": {"memory": "2Gi"}}),
+    )
     r = report_for(prod, stg)
     assert [f.subject for f in r.findings] == ["config:env:resources"]
     assert "limits.memory" in r.findings[0].message
@@ -78,22 +94,29 @@ def test_version_levels() -> None:
     assert version_level("pypi", "3.0.3", "2.3.3") == "major"
     assert version_level("npm", "18.3.1", "18.3.2") == "patch"
     assert version_level("pypi", "1.0", "1.0.0rc1") == "other"
-    r = report_for(snap("production", Dependency("pypi", "flask", "3.0.3", "r")),
-                   snap("staging", Dependency("pypi", "flask", "2.3.3", "s")))
+    r = report_for(
+        snap("production", Dependency("pypi", "flask", "3.0.3", "r")),
+        snap("staging", Dependency("pypi", "flask", "2.3.3", "s")),
+    )
     assert [(f.rule, f.severity) for f in r.findings] == [("version-mismatch", "error")]
     assert "behind production" in r.findings[0].message
 
 
 def test_image_drift_tag_digest_and_mutable() -> None:
-    r = report_for(snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:bb")))
+    r = report_for(
+        snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:bb"))
+    )
     assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "error")]
     assert "digests differ" in r.findings[0].message
     r = report_for(snap("production", img("1.0")), snap("staging", img("1.1")))
     assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "warning")]
     r = report_for(snap("production", img("latest")), snap("staging", img("latest")))
     assert [(f.environment, f.subject) for f in r.findings] == [
-        ("production", "image:k8s/Deployment/web:web#mutable-tag")]
-    r = report_for(snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:aa")))
+        ("production", "image:k8s/Deployment/web:web#mutable-tag")
+    ]
+    r = report_for(
+        snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:aa"))
+    )
     assert r.findings == []
 
 
@@ -124,21 +147,33 @@ def test_plaintext_secret() -> None:
 
 
 def test_cross_env_reference() -> None:
-    r = report_for(snap("production", c("API", "https://api.prod.internal")),
-                   snap("staging", c("API", "https://api.prod.internal")))
+    r = report_for(
+        snap("production", c("API", "https://api.prod.internal")),
+        snap("staging", c("API", "https://api.prod.internal")),
+    )
     assert rules_hit(r, "cross-env-reference") == [("staging", "config:env:API")]
-    r = report_for(snap("production", c("API", "https://api.prod.internal")),
-                   snap("staging", c("API", "https://api.staging.internal")))
+    r = report_for(
+        snap("production", c("API", "https://api.prod.internal")),
+        snap("staging", c("API", "https://api.staging.internal")),
+    )
     assert rules_hit(r, "cross-env-reference") == []
 
 
 def test_unsafe_prod_value_only_in_production_like() -> None:
-    bad = [c("DEBUG", "true"), c("NODE_ENV", "development"), c("CACHE", "redis://localhost:6379"),
-           c("command", "uvicorn app:app --reload"), c("HOST", "0.0.0.0")]
+    bad = [
+        c("DEBUG", "true"),
+        c("NODE_ENV", "development"),
+        c("CACHE", "redis://localhost:6379"),
+        c("command", "uvicorn app:app --reload"),
+        c("HOST", "0.0.0.0"),
+    ]
     r = report_for(snap("production", *bad), snap("staging", *bad))
     assert sorted(rules_hit(r, "unsafe-prod-value")) == [
-        ("production", "config:env:CACHE"), ("production", "config:env:DEBUG"),
-        ("production", "config:env:NODE_ENV"), ("production", "config:env:command")]
+        ("production", "config:env:CACHE"),
+        ("production", "config:env:DEBUG"),
+        ("production", "config:env:NODE_ENV"),
+        ("production", "config:env:command"),
+    ]
 
 
 def test_unset_required_key() -> None:
@@ -151,19 +186,26 @@ def test_unset_required_key() -> None:
 
 
 def test_contract_violation_regex_and_must_differ() -> None:
-    policy = {"contracts": [{"keys": ["LOG_LEVEL"], "regex": {"prod*": "^(INFO|WARN)$"}},
-                            {"keys": ["SESSION_SECRET"], "rule": "must-differ"}]}
+    policy = {
+        "contracts": [
+            {"keys": ["LOG_LEVEL"], "regex": {"prod*": "^(INFO|WARN)$"}},
+            {"keys": ["SESSION_SECRET"], "rule": "must-differ"},
+        ]
+    }
     prod = snap("production", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
     stg = snap("staging", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
     r = report_for(prod, stg, policy=policy)
     assert sorted(rules_hit(r, "contract-violation")) == [
-        ("production", "config:env:LOG_LEVEL"), ("staging", "config:env:SESSION_SECRET")]
+        ("production", "config:env:LOG_LEVEL"),
+        ("staging", "config:env:SESSION_SECRET"),
+    ]
 
 
 def test_duplicate_key_and_collector_failed() -> None:
     n = Notice(code="duplicate-key", subject="A", source=".env:3", message="A twice")
-    e = CollectionError(environment="staging", collector="dotenv", source="app-env (.env)",
-                        message="does not exist")
+    e = CollectionError(
+        environment="staging", collector="dotenv", source="app-env (.env)", message="does not exist"
+    )
     r = report_for(snap("production"), snap("staging", notices=(n,), errors=(e,)))
     assert {f.rule for f in r.findings} == {"duplicate-key", "collector-failed"}
     assert not r.complete
@@ -175,7 +217,12 @@ def test_rule_disable_severity_override_and_waivers() -> None:
     assert [f.severity for f in r.findings] == ["info"]
     r = report_for(prod, stg, policy={"rules": {"missing-key": {"enabled": False}}})
     assert r.findings == []
-    waiver = {"rule": "missing-key", "subject": "config:env:A", "reason": "known", "expires": "2030-01-01"}
+    waiver = {
+        "rule": "missing-key",
+        "subject": "config:env:A",
+        "reason": "known",
+        "expires": "2030-01-01",
+    }
     r = report_for(prod, stg, policy={"waivers": [waiver]})
     assert r.findings[0].waived and r.summary.unwaived == 0
     r = report_for(prod, stg, policy={"waivers": [{**waiver, "expires": "2026-01-01"}]})

@@ -19,8 +19,17 @@ from parity.secrets import (
 
 
 @pytest.mark.parametrize(
-    "key", ["DB_PASSWORD", "api_key", "STRIPE_SECRET", "GITHUB_TOKEN", "database.password",
-            "PRIVATE_KEY", "SENTRY_DSN", "aws_secret_access_key"],
+    "key",
+    [
+        "DB_PASSWORD",
+        "api_key",
+        "STRIPE_SECRET",
+        "GITHUB_TOKEN",
+        "database.password",
+        "PRIVATE_KEY",
+        "SENTRY_DSN",
+        "aws_secret_access_key",
+    ],
 )
 def test_secret_keys(key: str) -> None:
     assert is_secret_key(key)
@@ -34,16 +43,29 @@ def test_not_secret_keys(key: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["AKIAIOSFODNN7EXAMPLE", "ghp_abcdefghijklmnopqrstuvwxyz0123", "sk_live_abc123",
-              "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc", "q8Zr2Lw9Xk3Vn7Tp5Ys1Ub4"],
+    "value",
+    [
+        "AKIAIOSFODNN7EXAMPLE",
+        "ghp_abcdefghijklmnopqrstuvwxyz0123",
+        "sk_live_abc123",
+        "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc",
+        "q8Zr2Lw9Xk3Vn7Tp5Ys1Ub4",
+    ],
 )
 def test_secret_values(value: str) -> None:
     assert is_secret_value(value)
 
 
 @pytest.mark.parametrize(
-    "value", ["production", "https://api.example.com/v1/users", "123e4567-e89b-12d3-a456-426614174000",
-              "INFO", "acme-shop-prod-uploads", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"],
+    "value",
+    [
+        "production",
+        "https://api.example.com/v1/users",
+        "123e4567-e89b-12d3-a456-426614174000",
+        "INFO",
+        "acme-shop-prod-uploads",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+    ],
 )
 def test_plain_values(value: str) -> None:
     assert not is_secret_value(value)
@@ -51,7 +73,9 @@ def test_plain_values(value: str) -> None:
 
 def test_url_password_is_split_off() -> None:
     assert split_url_credentials("postgres://u:p%40ss@h:5432/db") == (
-        "postgres://u:***@h:5432/db", "p%40ss")
+        "postgres://u:***@h:5432/db",
+        "p%40ss",
+    )
     assert split_url_credentials("https://user@host/x") is None
 
 
@@ -68,7 +92,7 @@ def test_fingerprints_are_keyed_and_carry_key_id() -> None:
     assert "k1" not in repr(a)
 
 
-def test_key_file_created_0600_and_reused(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def test_key_file_created_0600_and_reused(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.delenv("PARITY_FINGERPRINT_KEY")
     path = tmp_path / "sub" / "fp.key"
     monkeypatch.setenv("PARITY_FINGERPRINT_KEY_FILE", str(path))

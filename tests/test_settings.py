@@ -17,7 +17,7 @@ sources = [{ type = "dotenv", path = "s.env" }]
 """
 
 
-def test_loads_and_resolves_paths(tree) -> None:  # noqa: ANN001
+def test_loads_and_resolves_paths(tree) -> None:
     root = tree({"parity.toml": BASE, "p.env": "A=1\n", "s.env": "A=2\n"})
     s = load_settings(str(root / "parity.toml"))
     assert s.reference == "production"
@@ -31,16 +31,20 @@ def test_loads_and_resolves_paths(tree) -> None:  # noqa: ANN001
     [
         ("colour = 1\n" + BASE, "parity.toml: colour: unknown key"),
         (BASE + "colour = 1\n", "parity.toml: environments.staging.colour: unknown key"),
-        (BASE.replace('path = "p.env"', 'path = "p.env", pth = 1'),
-         "environments.production.sources[0].pth: unknown key"),
-        (BASE.replace('type = "dotenv", path = "s.env"', 'type = "dotenvv", path = "s.env"'),
-         "environments.staging.sources[0].type: unknown collector type 'dotenvv'"),
+        (
+            BASE.replace('path = "p.env"', 'path = "p.env", pth = 1'),
+            "environments.production.sources[0].pth: unknown key",
+        ),
+        (
+            BASE.replace('type = "dotenv", path = "s.env"', 'type = "dotenvv", path = "s.env"'),
+            "environments.staging.sources[0].type: unknown collector type 'dotenvv'",
+        ),
         (BASE.replace('reference = "production"', "reference = 3"), "reference: Input should be"),
         (BASE.replace('reference = "production"', 'reference = "prod"'), "reference 'prod' is not"),
         (BASE + "[oops\n", "invalid TOML"),
     ],
 )
-def test_config_errors_name_file_and_key(tree, text: str, message: str) -> None:  # noqa: ANN001
+def test_config_errors_name_file_and_key(tree, text: str, message: str) -> None:
     root = tree({"parity.toml": text})
     with pytest.raises(ConfigError) as e:
         load_settings(str(root / "parity.toml"))
@@ -48,20 +52,24 @@ def test_config_errors_name_file_and_key(tree, text: str, message: str) -> None:
     assert "parity.toml" in str(e.value)
 
 
-def test_env_var_overrides_file(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_env_var_overrides_file(tree, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree({"parity.toml": BASE})
     monkeypatch.setenv("PARITY_REFERENCE", "staging")
     assert load_settings(str(root / "parity.toml")).reference == "staging"
 
 
-def test_pyproject_tool_section(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    root = tree({"pyproject.toml": "[project]\nname='x'\n[tool.parity]\n" + BASE.replace(
-        "[environments", "[tool.parity.environments")})
+def test_pyproject_tool_section(tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree(
+        {
+            "pyproject.toml": "[project]\nname='x'\n[tool.parity]\n"
+            + BASE.replace("[environments", "[tool.parity.environments")
+        }
+    )
     monkeypatch.chdir(root)
     assert set(load_settings(None).environments) == {"production", "staging"}
 
 
-def test_var_expansion_and_missing_var(tree, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_var_expansion_and_missing_var(tree, monkeypatch: pytest.MonkeyPatch) -> None:
     text = BASE.replace('path = "s.env"', 'path = "${ENV_DIR}/s.env"')
     root = tree({"parity.toml": text, "sub/s.env": "A=3\n"})
     s = load_settings(str(root / "parity.toml"))

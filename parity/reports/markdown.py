@@ -41,6 +41,8 @@ def render_markdown(report: Report) -> str:
             out += ["", "</details>"]
     if report.errors:
         out += ["", "## Collection errors", ""]
-        out += [f"- **{e.environment}** `{e.collector}` {_cell(e.source)}: {_cell(e.message)}"
-                for e in report.errors]
+        out += [
+            f"- **{e.environment}** `{e.collector}` {_cell(e.source)}: {_cell(e.message)}"
+            for e in report.errors
+        ]
     return "\n".join(out) + "\n"
