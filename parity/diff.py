@@ -165,11 +165,16 @@ def find_typos(
         candidates[x].update(canon.get(canonical_key(x), ()))
         for d in _deletes(x.lower()):
             candidates[x].update(neigh.get(d, ()))
-    if max_distance > 1 and len(missing) * len(extra) <= 250_000:
+    if max_distance > 1 and len(missing) * len(extra) <= 4_000_000:
+        from rapidfuzz import process
+
+        lowered = [m.lower() for m in missing]
         for x in extra:
-            for m in missing:
-                if abs(len(m) - len(x)) <= max_distance:
-                    candidates[x].add(m)
+            for _choice, _dist, i in process.extract(
+                x.lower(), lowered, scorer=DamerauLevenshtein.distance,
+                score_cutoff=max_distance, limit=8,
+            ):
+                candidates[x].add(missing[i])
     scored = []
     for x, cands in candidates.items():
         for m in cands:

@@ -130,3 +130,18 @@ def test_rules_lists_every_rule() -> None:
     ids = {x["id"] for x in json.loads(r.out)}
     assert {"missing-key", "key-typo", "secret-shared", "collector-failed"} <= ids
     assert len(ids) == 15
+
+
+def test_file_only_gate_imports_no_heavy_library(tree) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+
+    cfg = project(tree)
+    code = (
+        "import sys\nfrom parity.cli import app\n"
+        f"try:\n    app(['check', '-c', {cfg!r}])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'boto3', 'botocore', 'docker', 'deepdiff', 'psycopg', 'pymysql'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
