@@ -47,10 +47,13 @@ def snapshots(ref: dict[str, str], env: dict[str, str]):
     from parity.model import ConfigEntry, Snapshot
 
     def snap(name: str, data: dict[str, str]) -> Snapshot:
-        recs = tuple(ConfigEntry("app-env", k, v, f"{name}/.env:{i}", env_var=True)
-                     for i, (k, v) in enumerate(data.items(), 1))
-        return Snapshot(environment=name, collected_at=datetime.now(UTC), parity_version="bench",
-                        records=recs)
+        recs = tuple(
+            ConfigEntry("app-env", k, v, f"{name}/.env:{i}", env_var=True)
+            for i, (k, v) in enumerate(data.items(), 1)
+        )
+        return Snapshot(
+            environment=name, collected_at=datetime.now(UTC), parity_version="bench", records=recs
+        )
 
     return {"production": snap("production", ref), "staging": snap("staging", env)}
 
@@ -83,16 +86,30 @@ def end_to_end(n: int) -> None:
             "[environments.production]\nsources = [{type='dotenv', path='production.env'}]\n"
             "[environments.staging]\nsources = [{type='dotenv', path='staging.env'}]\n"
         )
-        cmd = [sys.executable, "-m", "parity", "check", "-c", str(root / "parity.toml"),
-               "-f", "json", "-o", str(root / "report.json"), "--fail-on", "never"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "parity",
+            "check",
+            "-c",
+            str(root / "parity.toml"),
+            "-f",
+            "json",
+            "-o",
+            str(root / "report.json"),
+            "--fail-on",
+            "never",
+        ]
         env_vars = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench"}
         t = time.perf_counter()
         proc = subprocess.run(cmd, env=env_vars, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - t
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[-300:]}"
-        print(f"end-to-end parity check, {n:,} keys x 2 envs: {wall:.2f} s wall, "
-              f"peak RSS {peak_mb:,.0f} MB ({status}); targets < 10 s, < 1536 MB")
+        print(
+            f"end-to-end parity check, {n:,} keys x 2 envs: {wall:.2f} s wall, "
+            f"peak RSS {peak_mb:,.0f} MB ({status}); targets < 10 s, < 1536 MB"
+        )
 
 
 def main() -> None:

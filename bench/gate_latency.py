@@ -36,24 +36,37 @@ def main() -> None:
     args = ap.parse_args()
     key_dir = tempfile.mkdtemp()
     env = {**os.environ, "PARITY_FINGERPRINT_KEY_FILE": f"{key_dir}/k"}
-    check = [sys.executable, "-m", "parity", "check", "--config",
-             str(ROOT / "sample_envs" / "parity.toml")]
+    check = [
+        sys.executable,
+        "-m",
+        "parity",
+        "check",
+        "--config",
+        str(ROOT / "sample_envs" / "parity.toml"),
+    ]
     floor = median_wall([sys.executable, "-c", "pass"], args.runs, env)
     gate = median_wall(check, args.runs, env)
+    sample = str(ROOT / "sample_envs" / "parity.toml")
+    script = (
+        f"import sys, runpy; sys.argv = ['parity', 'check', '--config', {sample!r}]\n"
+        "try:\n    runpy.run_module('parity', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        f"heavy = {{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})\n"
+        "print(','.join(sorted(heavy)), file=sys.stderr)"
+    )
     probe = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, runpy; sys.argv = ['parity', 'check', '--config', %r];\n"
-         "try:\n    runpy.run_module('parity', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-         "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(%r))), "
-         "file=sys.stderr)" % (str(ROOT / "sample_envs" / "parity.toml"), HEAVY)],
-        env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
     )
     heavy = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else ""
     print(f"python -c pass         median {floor * 1000:7.1f} ms ({args.runs} runs)")
-    print(f"parity check (sample)  median {gate * 1000:7.1f} ms ({args.runs} runs), "
-          f"{gate / floor:.1f}x interpreter start-up; target < 500 ms")
-    print(f"heavy modules imported by a file-only check: {heavy or 'none'} "
-          "(deepdiff only loads when a structured value changed, as in the sample)")
+    print(
+        f"parity check (sample)  median {gate * 1000:7.1f} ms ({args.runs} runs), "
+        f"{gate / floor:.1f}x interpreter start-up; target < 500 ms"
+    )
+    print(
+        f"heavy modules imported by a file-only check: {heavy or 'none'} "
+        "(deepdiff only loads when a structured value changed, as in the sample)"
+    )
 
 
 if __name__ == "__main__":

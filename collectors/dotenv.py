@@ -96,7 +96,6 @@ class _Scanner:
             raw = raw[: m.start()]
         return raw.strip()
 
-
     def next_entry(self) -> DotenvEntry | None:
         """Consume one line (or one multi-line assignment); None for blanks and comments."""
         self.skip_blanks()

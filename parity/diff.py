@@ -78,7 +78,7 @@ def build_index(snapshot: Snapshot, ignore: list[str]) -> EnvIndex:
                     target[r.key] = r
             else:
                 items = list(sub)
-                groups[(cls.kind, scope)].update(zip(map(_KEY, items), items))
+                groups[(cls.kind, scope)].update(zip(map(_KEY, items), items, strict=True))
     return EnvIndex(snapshot.environment, dict(groups))
 
 
@@ -123,8 +123,8 @@ def align(
             continue
         # (key, compared fields) pairs of a that b does not have identically: set arithmetic
         # in C; only the (few) changed keys are then touched in Python.
-        pa = dict(zip(a.keys(), map(project, a.values())))
-        pb = dict(zip(b.keys(), map(project, b.values())))
+        pa = dict(zip(a.keys(), map(project, a.values()), strict=True))
+        pb = dict(zip(b.keys(), map(project, b.values()), strict=True))
         changed = sorted(k for k, _ in pa.items() - pb.items() if k in b)
         diff.changed[kind].extend((a[k], b[k]) for k in changed)
     _pair_typos(diff, typo_distance)
@@ -171,8 +171,11 @@ def find_typos(
         lowered = [m.lower() for m in missing]
         for x in extra:
             for _choice, _dist, i in process.extract(
-                x.lower(), lowered, scorer=DamerauLevenshtein.distance,
-                score_cutoff=max_distance, limit=8,
+                x.lower(),
+                lowered,
+                scorer=DamerauLevenshtein.distance,
+                score_cutoff=max_distance,
+                limit=8,
             ):
                 candidates[x].add(missing[i])
     scored = []
@@ -219,4 +222,3 @@ def _pair_typos(diff: PairDiff, max_distance: int) -> None:
     if paired:
         diff.missing[Kind.CONFIG] = [r for r in missing if id(r) not in paired]
         diff.extra[Kind.CONFIG] = [r for r in extra if id(r) not in paired]
-

@@ -132,7 +132,7 @@ def test_rules_lists_every_rule() -> None:
     assert len(ids) == 15
 
 
-def test_file_only_gate_imports_no_heavy_library(tree) -> None:  # noqa: ANN001
+def test_file_only_gate_imports_no_heavy_library(tree) -> None:
     import subprocess
     import sys
 

@@ -90,8 +90,10 @@ def test_round_trip_double_quoted(values: dict[str, str]) -> None:
 
 _LINES = st.lists(
     st.one_of(
-        st.from_regex(r"[ \t]{0,2}(export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]{0,6}[ \t]?=[^\n]{0,12}",
-                      fullmatch=True),
+        st.from_regex(
+            r"[ \t]{0,2}(export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]{0,6}[ \t]?=[^\n]{0,12}",
+            fullmatch=True,
+        ),
         st.sampled_from(["", "# c", "  ", "export =1", 'Q="a\nb"', "R='x", "A=b #c", "\r"]),
         st.text(max_size=10),
     ),
