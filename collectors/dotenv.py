@@ -8,7 +8,7 @@ from typing import NamedTuple
 from parity.errors import ParseError
 from parity.model import Notice
 
-from .interface import Collector, CollectorResult
+from .interface import CollectContext, Collector, CollectorResult
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"', "$": "$", "'": "'"}
@@ -181,7 +181,9 @@ class DotenvCollector(Collector):
         return transform(entries, shown, self.scope, self.ctx)
 
 
-def transform(entries: list[DotenvEntry], shown: str, scope: str, ctx) -> CollectorResult:
+def transform(
+    entries: list[DotenvEntry], shown: str, scope: str, ctx: CollectContext
+) -> CollectorResult:
     """Entries to records: last assignment wins (as in shells and Compose); repeats are noticed."""
     result = CollectorResult()
     seen: dict[str, int] = {}

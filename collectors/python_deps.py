@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -72,7 +73,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 def parse_requirements(
     path: Path,
     shown: str,
-    read: callable,
+    read: Callable[[Path], str],
     seen: set[Path] | None = None,  # type: ignore[valid-type]
 ) -> list[tuple[str, str, str]]:
     """requirements.txt / pip freeze into (name, version-or-spec, file:line); follows -r."""
@@ -153,7 +154,10 @@ class PythonDepsCollector(Collector):
         path = self.ctx.resolve(opts.path)
         shown = self.ctx.display(path)
         fmt = opts.format or detect_format(path)
-        read = lambda p: self.ctx.read_text(p, self.type_name)  # noqa: E731
+
+        def read(p: Path) -> str:
+            return self.ctx.read_text(p, self.type_name)
+
         if fmt == "requirements":
             rows = [(n, v, w, False) for n, v, w in parse_requirements(path, shown, read)]
         else:

@@ -70,33 +70,26 @@ def collect_environment(
         try:
             result = collector.collect()
         except (CollectorError, ParseError) as e:
-            errors.append(
-                CollectionError(
-                    environment=env_name,
-                    collector=src.type,
-                    source=label,
-                    scope=collector.scope,
-                    message=e.message,
-                    hint=e.hint,
-                )
-            )
-            continue
-        except Exception as e:
+            message, hint = e.message, e.hint
+        except Exception as e:  # fail closed: a collector bug must never pass the gate
             if debug:
                 raise
-            errors.append(
-                CollectionError(
-                    environment=env_name,
-                    collector=src.type,
-                    source=label,
-                    scope=collector.scope,
-                    message=f"internal error ({type(e).__name__}) in the {src.type} collector",
-                    hint="re-run with --debug for a traceback and report it",
-                )
-            )
+            message = f"internal error ({type(e).__name__}) in the {src.type} collector"
+            hint = "re-run with --debug for a traceback and report it"
+        else:
+            records.extend(result.records)
+            notices.extend(result.notices)
             continue
-        records.extend(result.records)
-        notices.extend(result.notices)
+        errors.append(
+            CollectionError(
+                environment=env_name,
+                collector=src.type,
+                source=label,
+                scope=collector.scope,
+                message=message,
+                hint=hint,
+            )
+        )
     return Snapshot(
         environment=env_name,
         collected_at=started,
