@@ -74,7 +74,7 @@ def parse_requirements(
     path: Path,
     shown: str,
     read: Callable[[Path], str],
-    seen: set[Path] | None = None,  # type: ignore[valid-type]
+    seen: set[Path] | None = None,
 ) -> list[tuple[str, str, str]]:
     """requirements.txt / pip freeze into (name, version-or-spec, file:line); follows -r."""
     seen = seen or set()

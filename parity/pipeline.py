@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parity import __version__
 from parity.errors import CollectorError, ConfigError, ParseError, SnapshotError
@@ -18,6 +19,9 @@ from parity.scoring import score
 from parity.secrets import SecretGuard
 from parity.settings import Settings, expand_vars
 from parity.snapshot_io import load_snapshot
+
+if TYPE_CHECKING:
+    from parity.policies.model import Policy
 
 Progress = Callable[[str], None]
 
@@ -116,7 +120,7 @@ def load_snapshot_dir(directory: Path) -> dict[str, Snapshot]:
     return out
 
 
-def production_roles(settings: Settings, policy, envs: list[str]) -> dict[str, bool]:
+def production_roles(settings: Settings, policy: Policy, envs: list[str]) -> dict[str, bool]:
     """Per env: the settings' explicit role, else the policy's name globs."""
     roles = {}
     for env in envs:
@@ -131,7 +135,7 @@ def build_report(
     settings: Settings,
     reference: str,
     *,
-    policy=None,
+    policy: Policy | None = None,
     now: datetime | None = None,
 ) -> Report:
     """Evaluate the policy over snapshots (reference first) and assemble the report."""
