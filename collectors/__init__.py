@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from parity.errors import ConfigError
 
+from .aws import AWS_COLLECTORS
 from .compose import ComposeCollector
 from .config_file import ConfigFileCollector
 from .dotenv import DotenvCollector
@@ -29,6 +30,7 @@ COLLECTORS: dict[str, type[Collector]] = {
         ComposeCollector,
         K8sCollector,
         SourceCodeCollector,
+        *AWS_COLLECTORS,
     )
 }
 ENTRY_POINT_GROUP = "parity.collectors"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from parity.errors import CollectorError
 from parity.model import ConfigEntry, Notice, Record
 from parity.secrets import SecretGuard
+from parity.settings import AwsConfig
 
 
 class BaseOptions(BaseModel):
@@ -40,6 +41,8 @@ class CollectContext:
     environment: str
     base_dir: Path
     guard: SecretGuard = field(default_factory=SecretGuard)
+    aws: AwsConfig | None = None
+    shared: dict[str, Any] = field(default_factory=dict)  # per-env caches (one AWS session)
 
     def resolve(self, path: str) -> Path:
         """Config-relative path to an absolute one."""

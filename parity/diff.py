@@ -16,6 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 from parity.model import ConfigEntry, Kind, Record, RequiredKey, Snapshot
+from parity.normalize import EnvNormalizer, containing
 
 Group = tuple[str, str]
 
@@ -25,7 +26,10 @@ COMPARED: dict[str, Callable[[Any], Any]] = {
     Kind.CONFIG: itemgetter(2, 4, 5),  # value, fingerprint, ref
     Kind.DEPENDENCY: itemgetter(2),  # version
     Kind.IMAGE: itemgetter(2, 3, 4),  # repository, tag, digest
+    Kind.DATA_VOLUME: itemgetter(2),  # value
 }
+# Kinds whose keys are resource names that may embed an environment name.
+NAMED_KINDS = frozenset({Kind.SECRET_REF, Kind.DATA_VOLUME, Kind.DEPENDENCY, Kind.IMAGE})
 _SCOPE = itemgetter(0)  # every record type but RequiredKey starts with (scope, key, ...)
 _KEY = itemgetter(1)
 
@@ -55,8 +59,16 @@ class EnvIndex:
         return self._by_kind[kind]
 
 
-def build_index(snapshot: Snapshot, ignore: list[str]) -> EnvIndex:
-    """Group records; records whose key or subject matches an ignore glob are dropped."""
+def build_index(
+    snapshot: Snapshot, ignore: list[str], normalizer: EnvNormalizer | None = None
+) -> EnvIndex:
+    """Group records; records whose key or subject matches an ignore glob are dropped.
+
+    With a normalizer, environment-name tokens in scopes (`ecs/shop-prod/web`) and in the keys
+    of resource-named kinds (secret names, tables, functions) are neutralized so resources
+    align across environments. Tokens of *every* configured environment are replaced, on both
+    sides alike; config keys are left alone (`hosts.prod` and `hosts.staging` may coexist).
+    """
     groups: dict[Group, dict[str, Record]] = defaultdict(dict)
     records: Any = snapshot.records
     if ignore:
@@ -70,15 +82,24 @@ def build_index(snapshot: Snapshot, ignore: list[str]) -> EnvIndex:
         ]
     # Collectors emit records source by source, so (scope, type) runs are long: grouping runs
     # with C-level groupby/itemgetter avoids per-record Python work.
+    scopes: dict[str, str] = {}
     for scope, run in groupby(records, key=_SCOPE):
         for cls, sub in groupby(run, key=type):
             if cls is RequiredKey:
                 target = groups[(Kind.REQUIRED_KEY, "")]
                 for r in sub:
                     target[r.key] = r
-            else:
-                items = list(sub)
-                groups[(cls.kind, scope)].update(zip(map(_KEY, items), items, strict=True))
+                continue
+            items = list(sub)
+            keys = list(map(_KEY, items))
+            if normalizer is not None:
+                if scope not in scopes:
+                    scopes[scope] = normalizer.neutral(scope)
+                scope = scopes[scope]
+                if cls.kind in NAMED_KINDS:
+                    for i in containing(keys, normalizer.all_tokens):
+                        keys[i] = normalizer.neutral(keys[i])
+            groups[(cls.kind, scope)].update(zip(keys, items, strict=True))
     return EnvIndex(snapshot.environment, dict(groups))
 
 

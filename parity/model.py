@@ -25,6 +25,11 @@ class Kind(StrEnum):
     IMAGE = "image"
     SECRET_REF = "secret-ref"
     REQUIRED_KEY = "required-key"
+    DATA_VOLUME = "data-volume"
+
+
+# ConfigEntry.ref prefixes that point into a secret store (their absence is secret-missing's).
+SECRET_REF_PREFIXES = ("k8s-secret:", "aws-ssm-secure:", "aws-secret:")
 
 
 class ConfigEntry(NamedTuple):
@@ -131,6 +136,7 @@ class SecretRef(NamedTuple):
     name: the referenced secret (`db-credentials/password`, an ARN, a compose secret name).
     backend: the store (`k8s-secret`, `compose-secret`, `aws-secretsmanager`…).
     env_var: the environment variable it is exposed as, when it is one.
+    version / last_changed / rotation_enabled / kms_key: store metadata, when the store has it.
     """
 
     scope: str
@@ -139,6 +145,10 @@ class SecretRef(NamedTuple):
     source: str
     env_var: str | None = None
     fingerprint: str | None = None
+    version: str | None = None
+    last_changed: str | None = None
+    rotation_enabled: bool | None = None
+    kms_key: str | None = None
 
     kind = Kind.SECRET_REF
 
@@ -168,9 +178,32 @@ class RequiredKey(NamedTuple):
         return (Kind.REQUIRED_KEY, "")
 
 
-Record = ConfigEntry | Dependency | Image | SecretRef | RequiredKey
+class DataVolume(NamedTuple):
+    """A data-volume figure: a staging database a thousandth of production's hides bugs.
+
+    scope: store and location (`aws-dynamodb/eu-west-1`); key: `resource:metric`
+    (`orders:items`); value and unit (`items`, `bytes`, `objects`, `rows`); exact: False for
+    estimates (DynamoDB's 6-hourly counts, CloudWatch metrics, capped listings).
+    """
+
+    scope: str
+    key: str
+    value: float
+    unit: str
+    exact: bool
+    source: str
+
+    kind = Kind.DATA_VOLUME
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Identity prefix: volumes align per store."""
+        return (Kind.DATA_VOLUME, self.scope)
+
+
+Record = ConfigEntry | Dependency | Image | SecretRef | RequiredKey | DataVolume
 RECORD_TYPES: dict[str, type[Record]] = {
-    t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey)
+    t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey, DataVolume)
 }
 _DEFAULTS: dict[str, dict[str, Any]] = {k: t._field_defaults for k, t in RECORD_TYPES.items()}
 

@@ -37,11 +37,17 @@ class EnvNormalizer:
             others = set().union(*(t for e, t in self.tokens.items() if e != env)) - own
             self._foreign[env] = _token_pattern(others)
         self._owner = {tok: env for env, toks in self.tokens.items() for tok in toks}
+        self.all_tokens: set[str] = set().union(*self.tokens.values()) if self.tokens else set()
+        self._all = _token_pattern(self.all_tokens)
 
     def foreign_tokens(self, env: str) -> set[str]:
         """Name tokens of every other configured environment (not shared with this one)."""
         own = self.tokens.get(env, set())
         return {t for e, toks in self.tokens.items() if e != env for t in toks} - own
+
+    def neutral(self, name: str) -> str:
+        """Replace every configured environment's tokens: for identities, never for values."""
+        return self._all.sub(ENV_PLACEHOLDER, name) if self._all else name
 
     def normalize(self, env: str, value: str) -> str:
         """Replace the env's own name tokens by a placeholder."""

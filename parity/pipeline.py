@@ -55,7 +55,7 @@ def collect_environment(
         known = ", ".join(sorted(settings.environments)) or "none"
         raise ConfigError(f"unknown environment {env_name!r}", hint=f"configured: {known}")
     env = settings.environments[env_name]
-    ctx = CollectContext(env_name, settings.config_dir, guard or SecretGuard())
+    ctx = CollectContext(env_name, settings.config_dir, guard or SecretGuard(), aws=env.aws)
     started = datetime.now(UTC).replace(microsecond=0)
     records: list = []
     errors: list[CollectionError] = []

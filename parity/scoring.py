@@ -20,8 +20,9 @@ CATEGORY_OF_KIND = {
     Kind.DEPENDENCY: "dependencies",
     Kind.IMAGE: "images",
     Kind.SECRET_REF: "secrets",
+    Kind.DATA_VOLUME: "data",
 }
-CATEGORIES = ("config", "dependencies", "images", "secrets", "collection")
+CATEGORIES = ("config", "dependencies", "images", "secrets", "data", "collection")
 
 
 def _formula(penalty: float, subjects: int, w_error: float) -> float:

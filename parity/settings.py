@@ -50,6 +50,24 @@ class SourceConfig(BaseModel):
         return self.name or self.type
 
 
+class AwsConfig(BaseModel):
+    """How one environment reaches AWS; any field can be set by PARITY_ENVIRONMENTS__<ENV>__AWS__*."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile: str | None = Field(default=None, description="Named profile (~/.aws/config).")
+    regions: list[str] = Field(
+        default_factory=list, description="Regions to collect; default: the profile's region."
+    )
+    role_arn: str | None = Field(default=None, description="Role to assume for this env.")
+    external_id: str | None = Field(default=None, description="External id for the role.")
+    endpoint_url: str | None = Field(default=None, description="LocalStack / moto endpoint.")
+    max_attempts: int = Field(default=8, ge=1, le=20, description="Adaptive retry attempts.")
+    max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent API calls.")
+    connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
+    read_timeout: float = Field(default=30.0, gt=0, description="Seconds to read a response.")
+
+
 class EnvironmentConfig(BaseModel):
     """One environment: its sources and, optionally, whether it is production-like."""
 
@@ -59,6 +77,7 @@ class EnvironmentConfig(BaseModel):
     production_like: bool | None = Field(
         default=None, description="Override the policy's production-like role for this env."
     )
+    aws: AwsConfig | None = Field(default=None, description="AWS access for aws-* sources.")
 
 
 class Settings(BaseSettings):

@@ -64,6 +64,7 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         "production_like",
         "mutable_tags",
         "typo_max_distance",
+        "data_volume_min_ratio",
     ):
         value = getattr(override, key)
         if value is not None:

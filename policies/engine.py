@@ -58,7 +58,7 @@ def evaluate(
     """Align every environment against the reference and run each enabled rule once."""
     check_pack(policy)
     envs = list(snapshots)
-    indexes = {env: build_index(snap, policy.ignore) for env, snap in snapshots.items()}
+    indexes = {env: build_index(snap, policy.ignore, normalizer) for env, snap in snapshots.items()}
     failed = {env: {e.scope for e in snap.errors if e.scope} for env, snap in snapshots.items()}
     pairs = {
         env: align(

@@ -98,6 +98,9 @@ class Policy(_Strict):
     production_like: list[str] = Field(default_factory=lambda: ["production", "prod", "canary"])
     mutable_tags: list[str] = Field(default_factory=lambda: ["latest"])
     typo_max_distance: int = Field(default=2, ge=0, le=4)
+    data_volume_min_ratio: float = Field(
+        default=0.1, ge=0, le=1, description="Below this share of the reference's volume: finding."
+    )
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
@@ -134,6 +137,7 @@ class PolicyOverride(_Strict):
     production_like: list[str] | None = None
     mutable_tags: list[str] | None = None
     typo_max_distance: int | None = Field(default=None, ge=0, le=4)
+    data_volume_min_ratio: float | None = Field(default=None, ge=0, le=1)
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)

@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 
 from parity.diff import EnvIndex, PairDiff, subject_of
 from parity.findings import Severity
-from parity.model import ConfigEntry, Dependency, Image, Kind, RequiredKey, SecretRef, Snapshot
+from parity.model import (
+    SECRET_REF_PREFIXES,
+    ConfigEntry,
+    DataVolume,
+    Dependency,
+    Image,
+    Kind,
+    RequiredKey,
+    SecretRef,
+    Snapshot,
+)
 from parity.normalize import EnvNormalizer, containing
 
 from .model import Policy
@@ -95,7 +105,7 @@ def missing_key(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for r in diff.missing.get(Kind.CONFIG, []):
             assert isinstance(r, ConfigEntry)
-            if r.ref and r.ref.startswith("k8s-secret:"):
+            if r.ref and r.ref.startswith(SECRET_REF_PREFIXES):
                 continue  # secret-missing reports the reference itself
             yield Draft(
                 env,
@@ -218,7 +228,8 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             )
 
 
-_SEMVER = re.compile(r"^[v=^~]*(\d+)(?:\.(\d+))?(?:\.(\d+))?([-+].*)?$")
+# Optional alphabetic family prefix (`python3.12`, `nodejs20.x`, `v1.2.3`), then numbers.
+_SEMVER = re.compile(r"^([A-Za-z]*)[=^~]*(\d+)(?:\.(\d+|x))?(?:\.(\d+|x))?([-+].*)?$")
 
 
 def version_level(ecosystem: str, a: str, b: str) -> str:
@@ -236,10 +247,10 @@ def version_level(ecosystem: str, a: str, b: str) -> str:
         ra, rb = (ra[0] * 10**9 + ra[1], *ra[2:]), (rb[0] * 10**9 + rb[1], *rb[2:])
     else:
         ma, mb = _SEMVER.match(a), _SEMVER.match(b)
-        if not (ma and mb):
-            return "other"
-        ra = tuple(int(x or 0) for x in ma.groups()[:3])
-        rb = tuple(int(x or 0) for x in mb.groups()[:3])
+        if not (ma and mb) or ma[1].lower().lstrip("v") != mb[1].lower().lstrip("v"):
+            return "other"  # unparsable, or another family (python -> nodejs)
+        ra = tuple(int(x) if x and x != "x" else 0 for x in ma.groups()[1:4])
+        rb = tuple(int(x) if x and x != "x" else 0 for x in mb.groups()[1:4])
     ra = (*ra, 0, 0, 0)[:3]
     rb = (*rb, 0, 0, 0)[:3]
     for level, x, y in zip(("major", "minor", "patch"), ra, rb, strict=True):
@@ -277,6 +288,15 @@ def version_mismatch(ctx: RuleContext) -> Iterator[Draft]:
             )  # type: ignore[index]
 
 
+def image_name(repository: str) -> str:
+    """Repository without its registry host: ECR hosts embed the account id, which differs
+    between environments while the image is the same."""
+    host, sep, rest = repository.partition("/")
+    if sep and ("." in host or ":" in host or host == "localhost"):
+        return rest
+    return repository
+
+
 def _mutable(img: Image, policy: Policy) -> bool:
     return img.digest is None and (img.tag is None or img.tag in policy.mutable_tags)
 
@@ -287,7 +307,9 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for a, b in diff.changed.get(Kind.IMAGE, []):
             assert isinstance(a, Image) and isinstance(b, Image)
-            same_repo = ctx.normalizer.same(ctx.reference, a.repository, env, b.repository)
+            same_repo = ctx.normalizer.same(
+                ctx.reference, image_name(a.repository), env, image_name(b.repository)
+            )
             if same_repo and a.tag == b.tag and a.digest and b.digest and a.digest != b.digest:
                 msg = (
                     f"{b.workload}/{b.container} uses tag {b.tag} in both, but the digests "
@@ -319,8 +341,8 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             yield Draft(
                 env,
                 subject_of(r),
-                f"container {r.container} of {r.workload} runs in "
-                f"{ctx.reference} ({r.ref}) but not in {env}",
+                f"{r.workload}: {r.container} ({_short(r.ref, 60)}) is in {ctx.reference} "
+                f"but not in {env}",
                 expected=r.ref,
                 source=r.source,
                 severity=sev,
@@ -587,6 +609,39 @@ def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
                     )
 
 
+def _amount(v: DataVolume) -> str:
+    return f"{v.value:,.0f} {v.unit}" + ("" if v.exact else " (estimate)")
+
+
+def data_volume_ratio(ctx: RuleContext) -> Iterator[Draft]:
+    """Env X holds less than policy `data_volume_min_ratio` of the reference's data."""
+    threshold = ctx.policy.data_volume_min_ratio
+    for env, diff in ctx.pairs.items():
+        pairs = [(a, b) for a, b in diff.changed.get(Kind.DATA_VOLUME, [])]
+        pairs += [(a, None) for a in diff.missing.get(Kind.DATA_VOLUME, [])]
+        for a, b in sorted(pairs, key=lambda p: subject_of(p[0])):
+            assert isinstance(a, DataVolume)
+            if a.value <= 0:
+                continue
+            have = b.value if isinstance(b, DataVolume) else 0.0
+            ratio = have / a.value
+            if ratio >= threshold:
+                continue
+            resource = a.key.rsplit(":", 1)[0]
+            actual = _amount(b) if isinstance(b, DataVolume) else "absent"
+            yield Draft(
+                (env),
+                subject_of(b if isinstance(b, DataVolume) else a),
+                f"{resource} in {env} holds {actual}, {ratio:.1%} of {ctx.reference}'s "
+                f"{_amount(a)} (threshold {threshold:.0%})",
+                expected=_amount(a),
+                actual=actual,
+                suggestion=f"seed {env} with representative data (anonymized production "
+                "snapshot or generated volume)",
+                source=(b.source if isinstance(b, DataVolume) else a.source),
+            )
+
+
 def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
     """Keys assigned twice in one file (noticed by the collector)."""
     for env in ctx.envs:
@@ -629,5 +684,6 @@ RULES: dict[str, Rule] = {
     "unset-required-key": unset_required_key,
     "contract-violation": contract_violation,
     "duplicate-key": duplicate_key,
+    "data-volume-ratio": data_volume_ratio,
     "collector-failed": collector_failed,
 }

@@ -129,7 +129,7 @@ def test_rules_lists_every_rule() -> None:
     r = cli("rules", "-f", "json")
     ids = {x["id"] for x in json.loads(r.out)}
     assert {"missing-key", "key-typo", "secret-shared", "collector-failed"} <= ids
-    assert len(ids) == 15
+    assert len(ids) == 16
 
 
 def test_file_only_gate_imports_no_heavy_library(tree) -> None:

@@ -244,3 +244,64 @@ def test_scores() -> None:
     assert pair["staging"].score == 50.0  # one error over two subjects
     assert pair["staging"].categories["config"] == 50.0
     assert r.score.overall == 50.0
+
+
+def test_data_volume_ratio() -> None:
+    from parity.model import DataVolume
+
+    def vol(n: float, key: str = "orders:items") -> DataVolume:
+        return DataVolume("aws-dynamodb", key, n, "items", False, "dynamodb:orders")
+
+    r = report_for(
+        snap("production", vol(10_000), vol(50, "users:items")), snap("staging", vol(100))
+    )
+    hits = {f.subject: f.message for f in r.findings if f.rule == "data-volume-ratio"}
+    assert set(hits) == {
+        "data-volume:aws-dynamodb:orders:items",
+        "data-volume:aws-dynamodb:users:items",
+    }
+    assert "1.0% of production" in hits["data-volume:aws-dynamodb:orders:items"]
+    assert "absent" in hits["data-volume:aws-dynamodb:users:items"]
+    r = report_for(snap("production", vol(10_000)), snap("staging", vol(2_000)))
+    assert rules_hit(r, "data-volume-ratio") == []
+    r = report_for(
+        snap("production", vol(10_000)),
+        snap("staging", vol(100)),
+        policy={"data_volume_min_ratio": 0.005},
+    )
+    assert rules_hit(r, "data-volume-ratio") == []
+
+
+def test_runtime_versions_and_names_with_env_tokens_align() -> None:
+    assert version_level("aws-lambda-runtime", "python3.12", "python3.11") == "minor"
+    assert version_level("aws-lambda-runtime", "nodejs20.x", "nodejs18.x") == "major"
+    assert version_level("aws-lambda-runtime", "python3.12", "nodejs20.x") == "other"
+    prod = snap("production", Dependency("aws-lambda-runtime", "shop-prod-api", "python3.12", "l"))
+    stg = snap("staging", Dependency("aws-lambda-runtime", "shop-staging-api", "python3.11", "l"))
+    r = report_for(prod, stg)
+    assert [(f.rule, f.subject) for f in r.findings] == [
+        ("version-mismatch", "dependency:aws-lambda-runtime:shop-staging-api")
+    ]
+
+
+def test_same_ecr_image_in_two_accounts_is_not_drift() -> None:
+    def ecr(acct: str, digest: str) -> Image:
+        return Image(
+            "ecs/shop/web",
+            "web",
+            f"{acct}.dkr.ecr.eu-west-1.amazonaws.com/shop/web",
+            "1.4",
+            digest,
+            "ecs",
+        )
+
+    same = report_for(
+        snap("production", ecr("111111111111", "sha256:aa")),
+        snap("staging", ecr("222222222222", "sha256:aa")),
+    )
+    assert same.findings == []
+    moved = report_for(
+        snap("production", ecr("111111111111", "sha256:aa")),
+        snap("staging", ecr("222222222222", "sha256:bb")),
+    )
+    assert [(f.rule, f.severity) for f in moved.findings] == [("image-drift", "error")]

@@ -1,0 +1,23 @@
+"""AWS collectors (boto3, imported lazily): read-only, paginated, concurrent, fail closed."""
+
+from __future__ import annotations
+
+from .base import AwsCollector
+from .ecr import EcrCollector
+from .ecs import EcsCollector
+from .lambda_ import LambdaCollector
+from .rds import RdsCollector
+from .secrets import SecretsCollector
+from .ssm import SsmCollector
+from .volumes import DynamoCollector, S3Collector
+
+AWS_COLLECTORS: tuple[type[AwsCollector], ...] = (
+    SsmCollector,
+    SecretsCollector,
+    EcsCollector,
+    LambdaCollector,
+    RdsCollector,
+    EcrCollector,
+    S3Collector,
+    DynamoCollector,
+)

@@ -1,0 +1,157 @@
+"""aws-s3 and aws-dynamodb: data-volume figures (objects/bytes, items/bytes) per bucket/table."""
+
+from __future__ import annotations
+
+import fnmatch
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import Field
+
+from parity.model import DataVolume
+
+from ..interface import BaseOptions, CollectorResult
+from .base import AwsCollector, AwsOptions
+
+
+class S3Options(AwsOptions):
+    """Options of aws-s3."""
+
+    buckets: list[str] = Field(default_factory=lambda: ["*"], description="Bucket name globs.")
+    max_objects: int = Field(
+        default=100_000,
+        ge=1000,
+        description="Listing cap per bucket; beyond it the count is a lower-bound estimate.",
+    )
+    use_cloudwatch: bool = Field(
+        default=False,
+        description="Use CloudWatch daily storage metrics (estimate) instead of listing.",
+    )
+
+
+def s3_transform(rows: list[tuple[str, int, int, bool, str]], scope: str) -> list[DataVolume]:
+    """(bucket, objects, bytes, exact, how) rows to records."""
+    out = []
+    for bucket, objects, size, exact, how in sorted(rows):
+        out.append(DataVolume(scope, f"{bucket}:objects", float(objects), "objects", exact, how))
+        out.append(DataVolume(scope, f"{bucket}:bytes", float(size), "bytes", exact, how))
+    return out
+
+
+class S3Collector(AwsCollector):
+    """Counts objects and bytes per bucket: bounded listing, or CloudWatch storage metrics."""
+
+    type_name = "aws-s3"
+    Options = S3Options
+    OPERATIONS = {"s3": ("ListBuckets", "ListObjectsV2")}
+    summary = "S3 buckets: object count and bytes (listing capped, or CloudWatch estimate)"
+
+    @classmethod
+    def declared_operations(cls, options: BaseOptions) -> dict[str, tuple[str, ...]]:
+        if getattr(options, "use_cloudwatch", False):
+            return {"s3": ("ListBuckets",), "cloudwatch": ("GetMetricStatistics",)}
+        return cls.OPERATIONS
+
+    def collect_aws(self) -> CollectorResult:
+        opts: S3Options = self.options  # type: ignore[assignment]
+        result = CollectorResult()
+        for region in self.regions():
+            s3 = self.client("s3", region)
+            buckets = sorted(
+                b["Name"]
+                for b in s3.list_buckets().get("Buckets", [])
+                if any(fnmatch.fnmatchcase(b["Name"], g) for g in opts.buckets)
+            )
+            if opts.use_cloudwatch:
+                cw = self.client("cloudwatch", region)
+                rows = self.pool_map(lambda b, cw=cw: self._cloudwatch(cw, b), buckets)
+            else:
+                rows = self.pool_map(
+                    lambda b, s3=s3: self._listing(s3, b, opts.max_objects), buckets
+                )
+            result.records.extend(s3_transform(rows, self.scope_for(region)))
+        return result
+
+    def _listing(self, s3: Any, bucket: str, cap: int) -> tuple[str, int, int, bool, str]:
+        objects = size = 0
+        truncated = False
+        for obj in self.paginate(s3, "ListObjectsV2", "Contents", 1000, Bucket=bucket):
+            objects += 1
+            size += int(obj.get("Size", 0))
+            if objects >= cap:
+                truncated = True
+                break
+        how = f"s3:{bucket} (listing{' capped at ' + str(cap) if truncated else ''})"
+        return bucket, objects, size, not truncated, how
+
+    def _cloudwatch(self, cw: Any, bucket: str) -> tuple[str, int, int, bool, str]:
+        end = datetime.now(UTC)
+        start = end - timedelta(days=2)
+
+        def latest(metric: str, storage: str) -> int:
+            resp = cw.get_metric_statistics(
+                Namespace="AWS/S3",
+                MetricName=metric,
+                StartTime=start,
+                EndTime=end,
+                Period=86400,
+                Statistics=["Average"],
+                Dimensions=[
+                    {"Name": "BucketName", "Value": bucket},
+                    {"Name": "StorageType", "Value": storage},
+                ],
+            )
+            points = sorted(resp.get("Datapoints", []), key=lambda p: p["Timestamp"])
+            return int(points[-1]["Average"]) if points else 0
+
+        objects = latest("NumberOfObjects", "AllStorageTypes")
+        size = latest("BucketSizeBytes", "StandardStorage")
+        return bucket, objects, size, False, f"s3:{bucket} (CloudWatch daily metric)"
+
+
+class DynamoOptions(AwsOptions):
+    """Options of aws-dynamodb."""
+
+    tables: list[str] = Field(default_factory=lambda: ["*"], description="Table name globs.")
+
+
+def dynamo_transform(tables: list[dict[str, Any]], scope: str) -> list[DataVolume]:
+    """DescribeTable results to records (DynamoDB refreshes counts about every 6 hours)."""
+    out = []
+    for t in sorted(tables, key=lambda t: t["TableName"]):
+        name = t["TableName"]
+        how = f"dynamodb:{name} (DescribeTable, ~6-hourly estimate)"
+        out.append(
+            DataVolume(scope, f"{name}:items", float(t.get("ItemCount", 0)), "items", False, how)
+        )
+        out.append(
+            DataVolume(
+                scope, f"{name}:bytes", float(t.get("TableSizeBytes", 0)), "bytes", False, how
+            )
+        )
+    return out
+
+
+class DynamoCollector(AwsCollector):
+    """ListTables (100 per page), DescribeTable per table in parallel."""
+
+    type_name = "aws-dynamodb"
+    Options = DynamoOptions
+    OPERATIONS = {"dynamodb": ("ListTables", "DescribeTable")}
+    summary = "DynamoDB tables: item count and size (DescribeTable estimates)"
+
+    def collect_aws(self) -> CollectorResult:
+        opts: DynamoOptions = self.options  # type: ignore[assignment]
+        result = CollectorResult()
+        for region in self.regions():
+            ddb = self.client("dynamodb", region)
+            names = sorted(
+                n
+                for n in self.paginate(ddb, "ListTables", "TableNames", 100)
+                if any(fnmatch.fnmatchcase(n, g) for g in opts.tables)
+            )
+            tables = self.pool_map(
+                lambda n, ddb=ddb: ddb.describe_table(TableName=n)["Table"], names
+            )
+            result.records.extend(dynamo_transform(tables, self.scope_for(region)))
+        return result
