@@ -51,7 +51,7 @@ class SourceConfig(BaseModel):
 
 
 class AwsConfig(BaseModel):
-    """How one environment reaches AWS; any field can be set by PARITY_ENVIRONMENTS__<ENV>__AWS__*."""
+    """How one environment reaches AWS (overridable: PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD>)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
