@@ -291,6 +291,24 @@ def rules(
     _emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
 
 
+@app.command("iam-policy")
+@handled
+def iam_policy(
+    env: Annotated[
+        str | None, typer.Option("--env", "-e", help="Only this environment's sources.")
+    ] = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Print the least-privilege IAM policy for the configured aws-* sources."""
+    import json
+
+    from parity.collectors.aws.iam import iam_policy as build
+    from parity.settings import load_settings
+
+    _emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)
+
+
 @app.command()
 @handled
 def schema(debug: DebugOpt = False) -> None:

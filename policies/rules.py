@@ -297,6 +297,12 @@ def image_name(repository: str) -> str:
     return repository
 
 
+def _img(i: Image) -> str:
+    """Short image label: registry host dropped, digest abbreviated."""
+    out = image_name(i.repository) + (f":{i.tag}" if i.tag else "")
+    return out + (f"@{i.digest[:19]}…" if i.digest else "")
+
+
 def _mutable(img: Image, policy: Policy) -> bool:
     return img.digest is None and (img.tag is None or img.tag in policy.mutable_tags)
 
@@ -329,8 +335,8 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                 yield Draft(
                     env,
                     subject_of(b),
-                    f"{b.workload}/{b.container} runs {_short(b.ref, 60)}"
-                    f" in {env} but {_short(a.ref, 60)} in {ctx.reference}",
+                    f"{b.workload}/{b.container} runs {_img(b)}"
+                    f" in {env} but {_img(a)} in {ctx.reference}",
                     expected=a.ref,
                     actual=b.ref,
                     suggestion="promote the same image version",
@@ -341,8 +347,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             yield Draft(
                 env,
                 subject_of(r),
-                f"{r.workload}: {r.container} ({_short(r.ref, 60)}) is in {ctx.reference} "
-                f"but not in {env}",
+                f"{r.workload}: {r.container} ({_img(r)}) is in {ctx.reference} but not in {env}",
                 expected=r.ref,
                 source=r.source,
                 severity=sev,
@@ -627,7 +632,7 @@ def data_volume_ratio(ctx: RuleContext) -> Iterator[Draft]:
             ratio = have / a.value
             if ratio >= threshold:
                 continue
-            resource = a.key.rsplit(":", 1)[0]
+            resource = (b if isinstance(b, DataVolume) else a).key.rsplit(":", 1)[0]
             actual = _amount(b) if isinstance(b, DataVolume) else "absent"
             yield Draft(
                 (env),

@@ -90,3 +90,40 @@ def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str 
 def rules_hit(report, rule: str) -> list[tuple[str, str]]:
     """(environment, subject) of each finding of one rule."""
     return [(f.environment, f.subject) for f in report.findings if f.rule == rule]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> str:
+    """moto running as a real HTTP server on loopback, seeded once (collectors only read)."""
+    from aws_env import free_port, seed
+    from moto.server import ThreadedMotoServer
+
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    os.environ["AWS_ACCESS_KEY_ID"] = os.environ["AWS_SECRET_ACCESS_KEY"] = "seed"
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    try:
+        seed(endpoint)
+        yield endpoint  # type: ignore[misc]
+    finally:
+        server.stop()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture
+def aws_creds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Fake base credentials only; never the developer's config, never instance metadata."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
