@@ -62,7 +62,9 @@ class AwsConfig(BaseModel):
     role_arn: str | None = Field(default=None, description="Role to assume for this env.")
     external_id: str | None = Field(default=None, description="External id for the role.")
     endpoint_url: str | None = Field(default=None, description="LocalStack / moto endpoint.")
-    max_attempts: int = Field(default=8, ge=1, le=20, description="Adaptive retry attempts.")
+    max_attempts: int = Field(
+        default=5, ge=0, le=20, description="Adaptive retries after the first attempt."
+    )
     max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent API calls.")
     connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
     read_timeout: float = Field(default=30.0, gt=0, description="Seconds to read a response.")
