@@ -80,3 +80,7 @@ def test_sample_shows_every_rule_and_no_env_name_only_drift() -> None:
         for env in ("staging", "canary"):
             scope = "app-config" if "." in key else "app-env"
             assert (env, f"config:{scope}:{key}") not in subjects, key
+
+
+def test_table_fits_80_columns() -> None:
+    assert max(len(line) for line in normalized("table").splitlines()) <= 80

@@ -77,3 +77,28 @@ def test_var_expansion_and_missing_var(tree, monkeypatch: pytest.MonkeyPatch) ->
         collect_environment(s, "staging")
     monkeypatch.setenv("ENV_DIR", "sub")
     assert collect_environment(s, "staging").records[0].value == "3"
+
+
+def test_third_party_collector_from_entry_point(tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    import parity.collectors as registry
+    from parity.collectors.interface import Collector, CollectorResult, FileOptions
+    from parity.model import ConfigEntry
+
+    class Plugin(Collector):
+        type_name = "vault-kv"
+        Options = FileOptions
+
+        def collect(self) -> CollectorResult:
+            return CollectorResult(records=[ConfigEntry(self.scope, "FROM_PLUGIN", "1", "vault")])
+
+    class EP:
+        name, value = "vault-kv", "acme_parity:Plugin"
+
+        def load(self) -> type[Collector]:
+            return Plugin
+
+    monkeypatch.setattr(registry, "entry_points", lambda group: [EP()] if group else [])
+    text = BASE.replace('type = "dotenv", path = "s.env"', 'type = "vault-kv", path = "x"')
+    root = tree({"parity.toml": text, "p.env": "A=1\n"})
+    snap = collect_environment(load_settings(str(root / "parity.toml")), "staging")
+    assert [(r.scope, r.key) for r in snap.records] == [("vault-kv", "FROM_PLUGIN")]

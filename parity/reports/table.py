@@ -48,6 +48,7 @@ def render_table(report: Report) -> str:
     out.append(
         f"{s.unwaived} findings ({s.by_severity.get('error', 0)} errors, "
         f"{s.by_severity.get('warning', 0)} warnings, {s.by_severity.get('info', 0)} info), "
-        f"{s.waived} waived (*); overall score {report.score.overall:g}/100"
+        f"{s.waived} waived (*)"
     )
+    out.append(f"overall score {report.score.overall:g}/100")
     return "\n".join(out) + "\n"
