@@ -260,7 +260,10 @@ class AwsCollector(Collector):
         except CollectorError:
             raise
         except Exception as e:
-            raise self.translate(e) from e
+            translated = self.translate(e)
+            if translated is e:
+                raise  # not an AWS error: the pipeline reports it as an internal error
+            raise translated from e
 
     def collect_aws(self) -> CollectorResult:
         """Subclasses: get (SDK calls) then transform (pure)."""
