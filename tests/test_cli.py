@@ -145,3 +145,22 @@ def test_file_only_gate_imports_no_heavy_library(tree) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ("rules:\n  missing-kee: {severity: info}\n", "rules.missing-kee: unknown rule id"),
+        ("contracts:\n  - keys: [A]\n    rule: must-equals\n", "contracts[0].rule"),
+        ("waivers:\n  - rule: value-drift\n    expires: 2030-01-01\n", "waivers[0].reason"),
+        ("colour: red\n", "colour: unknown key"),
+        ("rules: [\n", "policy.yaml:2: invalid YAML"),
+    ],
+)
+def test_bad_policy_is_exit_2_naming_file_and_key(tree, policy: str, message: str) -> None:
+    cfg = project(
+        tree, parity_toml='policy = "policy.yaml"\n' + SAME["parity.toml"], policy_yaml=policy
+    )
+    r = cli("check", "-c", cfg)
+    assert r.code == 2
+    assert message in r.err and "policy.yaml" in r.err
