@@ -76,3 +76,10 @@ def test_k8s_malformed_yaml() -> None:
     with pytest.raises(ParseError) as e:
         K8sCollector(K8sOptions(path="bad.yaml"), ctx).collect()
     assert e.value.path == "bad.yaml" and e.value.line == 2
+
+
+def test_compose_malformed_yaml() -> None:
+    ctx = CollectContext("prod", DATA / "compose")
+    with pytest.raises(ParseError) as e:
+        ComposeCollector(ComposeOptions(path="bad-compose.yml"), ctx).collect()
+    assert e.value.path == "bad-compose.yml" and e.value.line == 4

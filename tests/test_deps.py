@@ -71,3 +71,16 @@ def test_package_lock_v3_and_v1() -> None:
         NodeDepsOptions(path="package-lock-v1.json", include_dev=False), CTX
     ).collect()
     assert [r.name for r in no_dev.records] == ["lodash"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "line"),
+    [("bad-package-lock.json", "node", 3), ("bad-poetry.lock", "poetry", 3)],
+)
+def test_malformed_lock_files_name_file_and_line(name: str, kind: str, line: int) -> None:
+    with pytest.raises(ParseError) as e:
+        if kind == "node":
+            NodeDepsCollector(NodeDepsOptions(path=name), CTX).collect()
+        else:
+            PythonDepsCollector(PythonDepsOptions(path=name, format="poetry"), CTX).collect()
+    assert (e.value.path, e.value.line) == (name, line)
