@@ -99,3 +99,15 @@ def test_key_file_created_0600_and_reused(monkeypatch: pytest.MonkeyPatch, tmp_p
     first = load_fingerprinter()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert load_fingerprinter()("v") == first("v")
+
+
+def test_key_file_readable_by_others_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from parity.errors import ConfigError
+
+    monkeypatch.delenv("PARITY_FINGERPRINT_KEY")
+    path = tmp_path / "fp.key"
+    path.write_text("k\n")
+    path.chmod(0o644)
+    monkeypatch.setenv("PARITY_FINGERPRINT_KEY_FILE", str(path))
+    with pytest.raises(ConfigError, match="readable by others"):
+        load_fingerprinter()
