@@ -135,6 +135,12 @@ def load_fingerprinter() -> Fingerprinter:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                raise ConfigError(
+                    f"fingerprint key file {path} is readable by others (mode {mode:o})",
+                    hint=f"chmod 600 {path}",
+                ) from None
             key = path.read_bytes().strip()
         else:
             key = os.urandom(32).hex().encode("ascii")

@@ -25,9 +25,8 @@ class EcsOptions(AwsOptions):
 
 
 def _secret_backend(value_from: str) -> str:
-    return (
-        "aws-ssm" if ":ssm:" in value_from or value_from.startswith("/") else ("aws-secretsmanager")
-    )
+    # Secrets Manager references are always ARNs; SSM ones may be ARNs or bare names.
+    return "aws-secretsmanager" if ":secretsmanager:" in value_from else "aws-ssm"
 
 
 def transform(
