@@ -16,6 +16,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import Field
 
 from parity.errors import CollectorError
+from parity.model import Record
 from parity.settings import AwsConfig
 
 from ..interface import BaseOptions, Collector, CollectorResult
@@ -266,7 +267,13 @@ class AwsCollector(Collector):
             raise translated from e
 
     def collect_aws(self) -> CollectorResult:
-        """Subclasses: get (SDK calls) then transform (pure)."""
+        """Every configured region, in order; each region is get (SDK calls) then transform."""
+        return CollectorResult(
+            records=[r for region in self.regions() for r in self.collect_region(region)]
+        )
+
+    def collect_region(self, region: str) -> list[Record]:
+        """Subclasses: the records of one region."""
         raise NotImplementedError
 
     def translate(self, e: Exception) -> Exception:

@@ -13,9 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.model import Image
+from parity.model import Image, Record
 
-from ..interface import CollectorResult
 from .base import AwsCollector, AwsOptions
 
 ECR_HOST = re.compile(
@@ -101,32 +100,31 @@ class EcrCollector(AwsCollector):
     OPERATIONS = {"ecr": ("DescribeRepositories", "DescribeImages")}
     summary = "ECR repositories: tag -> digest, to catch moved tags across accounts"
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: EcrOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            ecr = self.client("ecr", region)
-            repos = [
-                r
-                for r in self.paginate(ecr, "DescribeRepositories", "repositories", 1000)
-                if not opts.repositories
-                or any(fnmatch.fnmatchcase(r["repositoryName"], g) for g in opts.repositories)
-            ]
-            repos.sort(key=lambda r: r["repositoryName"])
+        records: list[Record] = []
+        ecr = self.client("ecr", region)
+        repos = [
+            r
+            for r in self.paginate(ecr, "DescribeRepositories", "repositories", 1000)
+            if not opts.repositories
+            or any(fnmatch.fnmatchcase(r["repositoryName"], g) for g in opts.repositories)
+        ]
+        repos.sort(key=lambda r: r["repositoryName"])
 
-            def images(repo: dict[str, Any], ecr: Any = ecr) -> list[dict[str, Any]]:
-                return list(
-                    self.paginate(
-                        ecr,
-                        "DescribeImages",
-                        "imageDetails",
-                        1000,
-                        repositoryName=repo["repositoryName"],
-                        filter={"tagStatus": "TAGGED"},
-                    )
+        def images(repo: dict[str, Any], ecr: Any = ecr) -> list[dict[str, Any]]:
+            return list(
+                self.paginate(
+                    ecr,
+                    "DescribeImages",
+                    "imageDetails",
+                    1000,
+                    repositoryName=repo["repositoryName"],
+                    filter={"tagStatus": "TAGGED"},
                 )
-
-            result.records.extend(
-                transform(repos, self.pool_map(images, repos), self.scope_for(region), opts.tags)
             )
-        return result
+
+        records.extend(
+            transform(repos, self.pool_map(images, repos), self.scope_for(region), opts.tags)
+        )
+        return records

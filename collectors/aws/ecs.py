@@ -10,7 +10,7 @@ from pydantic import Field
 from parity.model import ConfigEntry, Image, Record, SecretRef
 
 from ..images import parse_image_ref
-from ..interface import BaseOptions, CollectContext, CollectorResult
+from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions, strip_arn
 from .ecr import resolve_digests
 
@@ -98,52 +98,46 @@ class EcsCollector(AwsCollector):
             return {**cls.OPERATIONS, "ecr": ("DescribeImages",)}
         return cls.OPERATIONS
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: EcsOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            ecs = self.client("ecs", region)
-            if opts.clusters:
-                clusters = sorted(opts.clusters)
-            else:
-                clusters = sorted(
-                    a.rsplit("/", 1)[-1]
-                    for a in self.paginate(ecs, "ListClusters", "clusterArns", 100)
-                )
-
-            def services_of(cluster: str, ecs: Any = ecs) -> list[dict[str, Any]]:
-                arns = list(self.paginate(ecs, "ListServices", "serviceArns", 100, cluster=cluster))
-                out: list[dict[str, Any]] = []
-                for i in range(0, len(arns), 10):
-                    out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])[
-                        "services"
-                    ]
-                return [s for s in out if s.get("status") != "INACTIVE"]
-
-            per_cluster = self.pool_map(services_of, clusters)
-            pairs = [(c, s) for c, svcs in zip(clusters, per_cluster, strict=True) for s in svcs]
-            td_arns = sorted({s["taskDefinition"] for _, s in pairs})
-
-            def task_def(arn: str, ecs: Any = ecs) -> dict[str, Any]:
-                return ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
-
-            tds = dict(zip(td_arns, self.pool_map(task_def, td_arns), strict=True))
-            triples = sorted(
-                ((c, s, tds[s["taskDefinition"]]) for c, s in pairs),
-                key=lambda t: (t[0], t[1]["serviceName"]),
+        records: list[Record] = []
+        ecs = self.client("ecs", region)
+        if opts.clusters:
+            clusters = sorted(opts.clusters)
+        else:
+            clusters = sorted(
+                a.rsplit("/", 1)[-1] for a in self.paginate(ecs, "ListClusters", "clusterArns", 100)
             )
-            digests: dict[tuple[str, str], str] = {}
-            if opts.resolve_digests:
-                wanted = []
-                for _, _, td in triples:
-                    for c in td.get("containerDefinitions", []):
-                        repo, tag, digest = parse_image_ref(c.get("image", ""))
-                        if not digest:
-                            wanted.append((repo, tag or "latest"))
-                digests = resolve_digests(self, wanted)
-            result.records.extend(
-                transform(
-                    triples, digests, lambda c, s, r=region: self.scope_for(r, c, s), self.ctx
-                )
-            )
-        return result
+
+        def services_of(cluster: str, ecs: Any = ecs) -> list[dict[str, Any]]:
+            arns = list(self.paginate(ecs, "ListServices", "serviceArns", 100, cluster=cluster))
+            out: list[dict[str, Any]] = []
+            for i in range(0, len(arns), 10):
+                out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])["services"]
+            return [s for s in out if s.get("status") != "INACTIVE"]
+
+        per_cluster = self.pool_map(services_of, clusters)
+        pairs = [(c, s) for c, svcs in zip(clusters, per_cluster, strict=True) for s in svcs]
+        td_arns = sorted({s["taskDefinition"] for _, s in pairs})
+
+        def task_def(arn: str, ecs: Any = ecs) -> dict[str, Any]:
+            return ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+
+        tds = dict(zip(td_arns, self.pool_map(task_def, td_arns), strict=True))
+        triples = sorted(
+            ((c, s, tds[s["taskDefinition"]]) for c, s in pairs),
+            key=lambda t: (t[0], t[1]["serviceName"]),
+        )
+        digests: dict[tuple[str, str], str] = {}
+        if opts.resolve_digests:
+            wanted = []
+            for _, _, td in triples:
+                for c in td.get("containerDefinitions", []):
+                    repo, tag, digest = parse_image_ref(c.get("image", ""))
+                    if not digest:
+                        wanted.append((repo, tag or "latest"))
+            digests = resolve_digests(self, wanted)
+        records.extend(
+            transform(triples, digests, lambda c, s, r=region: self.scope_for(r, c, s), self.ctx)
+        )
+        return records

@@ -10,7 +10,7 @@ from pydantic import Field
 from parity.model import Dependency, Image, Record
 
 from ..images import parse_image_ref
-from ..interface import BaseOptions, CollectContext, CollectorResult
+from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
 from .ecr import resolve_digests
 
@@ -99,56 +99,50 @@ class LambdaCollector(AwsCollector):
             ops["ecr"] = ("DescribeImages",)
         return ops
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: LambdaOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            lam = self.client("lambda", region)
-            fns = [
-                f
-                for f in self.paginate(lam, "ListFunctions", "Functions", 50)
-                if (not opts.prefix or f["FunctionName"].startswith(opts.prefix))
-                and (
-                    not opts.names
-                    or any(fnmatch.fnmatchcase(f["FunctionName"], g) for g in opts.names)
-                )
-            ]
-            if opts.tags:
-
-                def tagged(fn: dict[str, Any], lam: Any = lam) -> bool:
-                    tags = lam.list_tags(Resource=fn["FunctionArn"]).get("Tags", {})
-                    return all(tags.get(k) == v for k, v in opts.tags.items())
-
-                fns = [f for f, ok in zip(fns, self.pool_map(tagged, fns), strict=True) if ok]
-            fns.sort(key=lambda f: f["FunctionName"])
-
-            def detail(fn: dict[str, Any], lam: Any = lam) -> dict[str, Any]:
-                name = fn["FunctionName"]
-                conc = lam.get_function_concurrency(FunctionName=name)
-                out: dict[str, Any] = {
-                    "reserved_concurrency": conc.get("ReservedConcurrentExecutions")
-                }
-                if fn.get("PackageType") == "Image":
-                    code = lam.get_function(FunctionName=name).get("Code", {})
-                    out["image_uri"] = code.get("ImageUri")
-                    resolved = code.get("ResolvedImageUri") or ""
-                    out["resolved_digest"] = resolved.split("@", 1)[1] if "@" in resolved else None
-                return out
-
-            details = self.pool_map(detail, fns)
-            if opts.resolve_digests:
-                wanted = []
-                for d in details:
-                    if d.get("image_uri") and not d.get("resolved_digest"):
-                        repo, tag, digest = parse_image_ref(d["image_uri"])
-                        if not digest:
-                            wanted.append((repo, tag or "latest"))
-                digests = resolve_digests(self, wanted) if wanted else {}
-                for d in details:
-                    if d.get("image_uri") and not d.get("resolved_digest"):
-                        repo, tag, _ = parse_image_ref(d["image_uri"])
-                        d["resolved_digest"] = digests.get((repo, tag or "latest"))
-            result.records.extend(
-                transform(fns, details, lambda n, r=region: self.scope_for(r, n), self.ctx)
+        records: list[Record] = []
+        lam = self.client("lambda", region)
+        fns = [
+            f
+            for f in self.paginate(lam, "ListFunctions", "Functions", 50)
+            if (not opts.prefix or f["FunctionName"].startswith(opts.prefix))
+            and (
+                not opts.names or any(fnmatch.fnmatchcase(f["FunctionName"], g) for g in opts.names)
             )
-        return result
+        ]
+        if opts.tags:
+
+            def tagged(fn: dict[str, Any], lam: Any = lam) -> bool:
+                tags = lam.list_tags(Resource=fn["FunctionArn"]).get("Tags", {})
+                return all(tags.get(k) == v for k, v in opts.tags.items())
+
+            fns = [f for f, ok in zip(fns, self.pool_map(tagged, fns), strict=True) if ok]
+        fns.sort(key=lambda f: f["FunctionName"])
+
+        def detail(fn: dict[str, Any], lam: Any = lam) -> dict[str, Any]:
+            name = fn["FunctionName"]
+            conc = lam.get_function_concurrency(FunctionName=name)
+            out: dict[str, Any] = {"reserved_concurrency": conc.get("ReservedConcurrentExecutions")}
+            if fn.get("PackageType") == "Image":
+                code = lam.get_function(FunctionName=name).get("Code", {})
+                out["image_uri"] = code.get("ImageUri")
+                resolved = code.get("ResolvedImageUri") or ""
+                out["resolved_digest"] = resolved.split("@", 1)[1] if "@" in resolved else None
+            return out
+
+        details = self.pool_map(detail, fns)
+        if opts.resolve_digests:
+            wanted = []
+            for d in details:
+                if d.get("image_uri") and not d.get("resolved_digest"):
+                    repo, tag, digest = parse_image_ref(d["image_uri"])
+                    if not digest:
+                        wanted.append((repo, tag or "latest"))
+            digests = resolve_digests(self, wanted) if wanted else {}
+            for d in details:
+                if d.get("image_uri") and not d.get("resolved_digest"):
+                    repo, tag, _ = parse_image_ref(d["image_uri"])
+                    d["resolved_digest"] = digests.get((repo, tag or "latest"))
+        records.extend(transform(fns, details, lambda n, r=region: self.scope_for(r, n), self.ctx))
+        return records

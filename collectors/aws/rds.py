@@ -8,7 +8,7 @@ from pydantic import Field
 
 from parity.model import Dependency, Record
 
-from ..interface import CollectContext, CollectorResult
+from ..interface import CollectContext
 from .base import AwsCollector, AwsOptions
 
 
@@ -80,45 +80,44 @@ class RdsCollector(AwsCollector):
     OPERATIONS = {"rds": ("DescribeDBInstances", "DescribeDBClusters", "DescribeDBParameters")}
     summary = "RDS: engine versions, instance class, multi-AZ, non-default parameters"
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: RdsOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            rds = self.client("rds", region)
-            instances = list(self.paginate(rds, "DescribeDBInstances", "DBInstances", 100))
-            clusters = list(self.paginate(rds, "DescribeDBClusters", "DBClusters", 100))
-            groups = (
-                sorted(
-                    {
-                        g["DBParameterGroupName"]
-                        for db in instances
-                        for g in db.get("DBParameterGroups", [])
-                    }
+        records: list[Record] = []
+        rds = self.client("rds", region)
+        instances = list(self.paginate(rds, "DescribeDBInstances", "DBInstances", 100))
+        clusters = list(self.paginate(rds, "DescribeDBClusters", "DBClusters", 100))
+        groups = (
+            sorted(
+                {
+                    g["DBParameterGroupName"]
+                    for db in instances
+                    for g in db.get("DBParameterGroups", [])
+                }
+            )
+            if opts.parameters
+            else []
+        )
+
+        def user_params(group: str, rds: Any = rds) -> list[dict[str, Any]]:
+            return list(
+                self.paginate(
+                    rds,
+                    "DescribeDBParameters",
+                    "Parameters",
+                    100,
+                    DBParameterGroupName=group,
+                    Source="user",
                 )
-                if opts.parameters
-                else []
             )
 
-            def user_params(group: str, rds: Any = rds) -> list[dict[str, Any]]:
-                return list(
-                    self.paginate(
-                        rds,
-                        "DescribeDBParameters",
-                        "Parameters",
-                        100,
-                        DBParameterGroupName=group,
-                        Source="user",
-                    )
-                )
-
-            params = dict(zip(groups, self.pool_map(user_params, groups), strict=True))
-            result.records.extend(
-                transform(
-                    instances,
-                    clusters,
-                    params,
-                    lambda kind, ident, r=region: self.scope_for(r, kind, ident),
-                    self.ctx,
-                )
+        params = dict(zip(groups, self.pool_map(user_params, groups), strict=True))
+        records.extend(
+            transform(
+                instances,
+                clusters,
+                params,
+                lambda kind, ident, r=region: self.scope_for(r, kind, ident),
+                self.ctx,
             )
-        return result
+        )
+        return records

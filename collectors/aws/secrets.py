@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import Field
 
 from parity.errors import CollectorError
-from parity.model import SecretRef
+from parity.model import Record, SecretRef
 
-from ..interface import BaseOptions, CollectContext, CollectorResult
+from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
 
 
@@ -78,42 +78,41 @@ class SecretsCollector(AwsCollector):
             return ("secretsmanager:GetSecretValue", "kms:Decrypt")
         return ()
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: SecretsOptions = self.options  # type: ignore[assignment]
         filters = []
         if opts.prefix:
             filters.append({"Key": "name", "Values": [opts.prefix]})
         for k, v in sorted(opts.tags.items()):
             filters += [{"Key": "tag-key", "Values": [k]}, {"Key": "tag-value", "Values": [v]}]
-        result = CollectorResult()
-        for region in self.regions():
-            sm = self.client("secretsmanager", region)
-            params: dict[str, Any] = {"Filters": filters} if filters else {}
-            secrets = list(self.paginate(sm, "ListSecrets", "SecretList", 100, **params))
-            if opts.prefix:  # the name filter matches prefixes of words too: be exact
-                secrets = [s for s in secrets if s["Name"].startswith(opts.prefix)]
-            values: dict[str, str] = {}
-            if opts.fingerprint and secrets:
-                arns = [s["ARN"] for s in secrets]
-                batches = [arns[i : i + 20] for i in range(0, len(arns), 20)]
+        records: list[Record] = []
+        sm = self.client("secretsmanager", region)
+        params: dict[str, Any] = {"Filters": filters} if filters else {}
+        secrets = list(self.paginate(sm, "ListSecrets", "SecretList", 100, **params))
+        if opts.prefix:  # the name filter matches prefixes of words too: be exact
+            secrets = [s for s in secrets if s["Name"].startswith(opts.prefix)]
+        values: dict[str, str] = {}
+        if opts.fingerprint and secrets:
+            arns = [s["ARN"] for s in secrets]
+            batches = [arns[i : i + 20] for i in range(0, len(arns), 20)]
 
-                def get(batch: list[str], sm: Any = sm) -> dict[str, Any]:
-                    page = sm.batch_get_secret_value(SecretIdList=batch)
-                    if page.get("Errors"):  # per-secret failures come back as data: fail closed
-                        err = page["Errors"][0]
-                        raise CollectorError(
-                            f"AWS BatchGetSecretValue failed for {err.get('SecretId')} with "
-                            f"{err.get('ErrorCode')}",
-                            hint="grant secretsmanager:GetSecretValue (and kms:Decrypt) on it, "
-                            "or set fingerprint = false",
-                        )
-                    return page
+            def get(batch: list[str], sm: Any = sm) -> dict[str, Any]:
+                page = sm.batch_get_secret_value(SecretIdList=batch)
+                if page.get("Errors"):  # per-secret failures come back as data: fail closed
+                    err = page["Errors"][0]
+                    raise CollectorError(
+                        f"AWS BatchGetSecretValue failed for {err.get('SecretId')} with "
+                        f"{err.get('ErrorCode')}",
+                        hint="grant secretsmanager:GetSecretValue (and kms:Decrypt) on it, "
+                        "or set fingerprint = false",
+                    )
+                return page
 
-                for page in self.pool_map(get, batches):
-                    for v in page["SecretValues"]:
-                        if isinstance(v.get("SecretString"), str):
-                            values[v["ARN"]] = v["SecretString"]
-            result.records.extend(
-                transform(secrets, values, opts.prefix, self.scope_for(region), region, self.ctx)
-            )
-        return result
+            for page in self.pool_map(get, batches):
+                for v in page["SecretValues"]:
+                    if isinstance(v.get("SecretString"), str):
+                        values[v["ARN"]] = v["SecretString"]
+        records.extend(
+            transform(secrets, values, opts.prefix, self.scope_for(region), region, self.ctx)
+        )
+        return records

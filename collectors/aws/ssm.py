@@ -7,9 +7,9 @@ from typing import Any
 from pydantic import Field
 
 from parity.errors import CollectorError
-from parity.model import ConfigEntry, SecretRef
+from parity.model import ConfigEntry, Record, SecretRef
 
-from ..interface import BaseOptions, CollectContext, CollectorResult
+from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
 
 
@@ -79,39 +79,38 @@ class SsmCollector(AwsCollector):
     def extra_iam_actions(cls, options: BaseOptions) -> tuple[str, ...]:
         return ("kms:Decrypt",) if getattr(options, "fingerprint_secure", False) else ()
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: SsmOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            ssm = self.client("ssm", region)
+        records: list[Record] = []
+        ssm = self.client("ssm", region)
 
-            def fetch(path: str, ssm: Any = ssm) -> list[dict[str, Any]]:
-                return list(
-                    self.paginate(
-                        ssm,
-                        "GetParametersByPath",
-                        "Parameters",
-                        10,
-                        Path=path,
-                        Recursive=opts.recursive,
-                        WithDecryption=opts.fingerprint_secure,
-                    )
+        def fetch(path: str, ssm: Any = ssm) -> list[dict[str, Any]]:
+            return list(
+                self.paginate(
+                    ssm,
+                    "GetParametersByPath",
+                    "Parameters",
+                    10,
+                    Path=path,
+                    Recursive=opts.recursive,
+                    WithDecryption=opts.fingerprint_secure,
                 )
+            )
 
-            for path, params in zip(opts.paths, self.pool_map(fetch, opts.paths), strict=True):
-                if not params:
-                    raise CollectorError(
-                        f"no SSM parameters under {path} in {region}",
-                        hint="check the path, the region, and ssm:GetParametersByPath on it",
-                    )
-                result.records.extend(
-                    transform(
-                        params,
-                        path,
-                        self.scope_for(region),
-                        region,
-                        self.ctx,
-                        decrypted=opts.fingerprint_secure,
-                    )
+        for path, params in zip(opts.paths, self.pool_map(fetch, opts.paths), strict=True):
+            if not params:
+                raise CollectorError(
+                    f"no SSM parameters under {path} in {region}",
+                    hint="check the path, the region, and ssm:GetParametersByPath on it",
                 )
-        return result
+            records.extend(
+                transform(
+                    params,
+                    path,
+                    self.scope_for(region),
+                    region,
+                    self.ctx,
+                    decrypted=opts.fingerprint_secure,
+                )
+            )
+        return records

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.model import DataVolume
+from parity.model import DataVolume, Record
 
-from ..interface import BaseOptions, CollectorResult
+from ..interface import BaseOptions
 from .base import AwsCollector, AwsOptions
 
 
@@ -52,25 +52,22 @@ class S3Collector(AwsCollector):
             return {"s3": ("ListBuckets",), "cloudwatch": ("GetMetricStatistics",)}
         return cls.OPERATIONS
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: S3Options = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            s3 = self.client("s3", region)
-            buckets = sorted(
-                b["Name"]
-                for b in s3.list_buckets().get("Buckets", [])
-                if any(fnmatch.fnmatchcase(b["Name"], g) for g in opts.buckets)
-            )
-            if opts.use_cloudwatch:
-                cw = self.client("cloudwatch", region)
-                rows = self.pool_map(lambda b, cw=cw: self._cloudwatch(cw, b), buckets)
-            else:
-                rows = self.pool_map(
-                    lambda b, s3=s3: self._listing(s3, b, opts.max_objects), buckets
-                )
-            result.records.extend(s3_transform(rows, self.scope_for(region)))
-        return result
+        records: list[Record] = []
+        s3 = self.client("s3", region)
+        buckets = sorted(
+            b["Name"]
+            for b in s3.list_buckets().get("Buckets", [])
+            if any(fnmatch.fnmatchcase(b["Name"], g) for g in opts.buckets)
+        )
+        if opts.use_cloudwatch:
+            cw = self.client("cloudwatch", region)
+            rows = self.pool_map(lambda b, cw=cw: self._cloudwatch(cw, b), buckets)
+        else:
+            rows = self.pool_map(lambda b, s3=s3: self._listing(s3, b, opts.max_objects), buckets)
+        records.extend(s3_transform(rows, self.scope_for(region)))
+        return records
 
     def _listing(self, s3: Any, bucket: str, cap: int) -> tuple[str, int, int, bool, str]:
         objects = size = 0
@@ -140,18 +137,15 @@ class DynamoCollector(AwsCollector):
     OPERATIONS = {"dynamodb": ("ListTables", "DescribeTable")}
     summary = "DynamoDB tables: item count and size (DescribeTable estimates)"
 
-    def collect_aws(self) -> CollectorResult:
+    def collect_region(self, region: str) -> list[Record]:
         opts: DynamoOptions = self.options  # type: ignore[assignment]
-        result = CollectorResult()
-        for region in self.regions():
-            ddb = self.client("dynamodb", region)
-            names = sorted(
-                n
-                for n in self.paginate(ddb, "ListTables", "TableNames", 100)
-                if any(fnmatch.fnmatchcase(n, g) for g in opts.tables)
-            )
-            tables = self.pool_map(
-                lambda n, ddb=ddb: ddb.describe_table(TableName=n)["Table"], names
-            )
-            result.records.extend(dynamo_transform(tables, self.scope_for(region)))
-        return result
+        records: list[Record] = []
+        ddb = self.client("dynamodb", region)
+        names = sorted(
+            n
+            for n in self.paginate(ddb, "ListTables", "TableNames", 100)
+            if any(fnmatch.fnmatchcase(n, g) for g in opts.tables)
+        )
+        tables = self.pool_map(lambda n, ddb=ddb: ddb.describe_table(TableName=n)["Table"], names)
+        records.extend(dynamo_transform(tables, self.scope_for(region)))
+        return records
