@@ -116,3 +116,18 @@ def test_arn_and_iam_helpers() -> None:
     assert strip_arn("/a/b") == "/a/b"
     assert iam_action("s3", "ListObjectsV2") == "s3:ListBucket"
     assert iam_action("ecs", "DescribeServices") == "ecs:DescribeServices"
+
+
+def test_missing_boto3_is_an_actionable_collector_error(monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from parity.collectors.aws.ssm import SsmCollector, SsmOptions
+    from parity.errors import CollectorError
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 -> ImportError
+    c = SsmCollector(SsmOptions(paths=["/a/"]), CTX)
+    with pytest.raises(CollectorError, match="needs boto3") as e:
+        c.collect()
+    assert e.value.hint == "pip install 'parity[aws]'"

@@ -257,6 +257,13 @@ class AwsCollector(Collector):
     def collect(self) -> CollectorResult:
         """Run the collector, translating every AWS failure into an actionable CollectorError."""
         try:
+            import boto3  # noqa: F401  (the optional dependency, checked before anything else)
+        except ImportError as e:
+            raise CollectorError(
+                f"{self.type_name} needs boto3, which is not installed",
+                hint="pip install 'parity[aws]'",
+            ) from e
+        try:
             return self.collect_aws()
         except CollectorError:
             raise
