@@ -103,14 +103,15 @@ def add_latency(seconds: float) -> None:
 
 def run(endpoint: str, type_name: str, workers: int) -> tuple[int, float, int]:
     from parity.collectors import COLLECTORS
+    from parity.collectors.aws.config import AwsConfig
     from parity.collectors.interface import CollectContext
-    from parity.settings import AwsConfig
 
     cls = COLLECTORS[type_name]
     cfg = AwsConfig(endpoint_url=endpoint, regions=[REGION], max_workers=workers)
-    c = cls(cls.Options(**OPTIONS[type_name]), CollectContext("bench", Path("."), aws=cfg))
+    ctx = CollectContext("bench", Path("."), connections={"aws": cfg})
+    c = cls(cls.Options(**OPTIONS[type_name]), ctx)
     t = time.perf_counter()
-    result = c.collect()
+    result = c.run()
     return len(c.recorder.calls), time.perf_counter() - t, len(result.records)
 
 

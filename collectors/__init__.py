@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from parity.errors import ConfigError
 
 from .aws import AWS_COLLECTORS
+from .aws.config import AwsConfig
 from .compose import ComposeCollector
 from .config_file import ConfigFileCollector
 from .dotenv import DotenvCollector
@@ -19,7 +21,10 @@ from .node_deps import NodeDepsCollector
 from .python_deps import PythonDepsCollector
 from .source_code import SourceCodeCollector
 
-COLLECTORS: dict[str, type[Collector]] = {
+if TYPE_CHECKING:
+    from parity.settings import SourceConfig
+
+COLLECTORS: dict[str, type[Collector[Any]]] = {
     c.type_name: c
     for c in (
         DotenvCollector,
@@ -34,9 +39,11 @@ COLLECTORS: dict[str, type[Collector]] = {
     )
 }
 ENTRY_POINT_GROUP = "parity.collectors"
+# Per-environment connection tables (`[environments.X.aws]`), owned by collector families.
+CONNECTIONS: dict[str, type[BaseModel]] = {"aws": AwsConfig}
 
 
-def get_collector(type_name: str) -> type[Collector]:
+def get_collector(type_name: str) -> type[Collector[Any]]:
     """Built-in collector by type, else a plugin's; unknown types are configuration errors."""
     if type_name in COLLECTORS:
         return COLLECTORS[type_name]
@@ -50,11 +57,26 @@ def get_collector(type_name: str) -> type[Collector]:
     raise ConfigError(f"unknown collector type {type_name!r}", hint=f"known types: {known}")
 
 
-def validate_source_options(where: str, loc: str, source: object) -> BaseOptions:
-    """Check a source's options against its collector's model; name the file and key on error."""
-    from parity.settings import SourceConfig, format_validation_error
+def validate_connection(where: str, loc: str, family: str, raw: Any) -> BaseModel:
+    """Check an environment's connection table against its family's model."""
+    from parity.errors import format_validation_error
 
-    assert isinstance(source, SourceConfig)
+    if family not in CONNECTIONS:
+        raise ConfigError(
+            f"{where}: {loc}: unknown key",
+            hint=f"connection tables: {', '.join(sorted(CONNECTIONS))}",
+        )
+    try:
+        return CONNECTIONS[family].model_validate(raw)
+    except ValidationError as e:
+        msg = format_validation_error(where, e)
+        raise ConfigError(msg.replace(f"{where}: ", f"{where}: {loc}.")) from e
+
+
+def validate_source_options(where: str, loc: str, source: SourceConfig) -> BaseOptions:
+    """Check a source's options against its collector's model; name the file and key on error."""
+    from parity.errors import format_validation_error
+
     try:
         cls = get_collector(source.type)
     except ConfigError as e:

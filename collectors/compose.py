@@ -10,10 +10,10 @@ from pydantic import Field
 from parity.errors import CollectorError, ParseError
 from parity.model import Image, SecretRef
 
+from ._imageref import parse_image_ref
+from ._parsing import load_yaml_documents
 from .dotenv import parse_dotenv
-from .images import parse_image_ref
 from .interface import Collector, CollectorResult, FileOptions
-from .parsing import load_yaml_documents
 
 
 class ComposeOptions(FileOptions):
@@ -56,7 +56,7 @@ def _ports(items: Any) -> list[str]:
     return sorted(out)
 
 
-class ComposeCollector(Collector):
+class ComposeCollector(Collector[ComposeOptions]):
     """Reads a docker-compose file and the env_files it references."""
 
     type_name = "compose"
@@ -64,10 +64,10 @@ class ComposeCollector(Collector):
     summary = "docker-compose services: image, environment, env_file, secrets, ports, command"
 
     def collect(self) -> CollectorResult:
-        opts: ComposeOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         path = self.ctx.resolve(opts.path)
         shown = self.ctx.display(path)
-        docs = load_yaml_documents(self.ctx.read_text(path, self.type_name), shown)
+        docs = load_yaml_documents(self.ctx.read_text(path), shown)
         doc = docs[0] if len(docs) == 1 else None
         if not isinstance(doc, dict) or not isinstance(doc.get("services"), dict):
             raise ParseError(shown, None, "no 'services' map: is this a compose file?")
@@ -90,7 +90,7 @@ class ComposeCollector(Collector):
                 if not full.is_file() and not required:
                     continue
                 ef_shown = self.ctx.display(full)
-                for e in parse_dotenv(self.ctx.read_text(full, self.type_name), ef_shown):
+                for e in parse_dotenv(self.ctx.read_text(full), ef_shown):
                     env[e.key] = (e.value, f"{ef_shown}:{e.line}")
             for k, v in _env_items(spec.get("environment"), shown, service).items():
                 env[k] = (v, f"{where}.environment")
@@ -119,7 +119,7 @@ class ComposeCollector(Collector):
         return result
 
     def _secret_fingerprint(self, decl: Any, compose_path: Any) -> str | None:
-        if not self.options.fingerprint_secret_files or not isinstance(decl, dict):  # type: ignore[attr-defined]
+        if not self.options.fingerprint_secret_files or not isinstance(decl, dict):
             return None
         if not decl.get("file"):
             return None

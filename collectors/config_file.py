@@ -115,7 +115,7 @@ def parse_config(text: str, fmt: Format, path: str) -> list[tuple[str, Any, int 
     return [(k, v, None) for k, v in flatten(data)]
 
 
-class ConfigFileCollector(Collector):
+class ConfigFileCollector(Collector[ConfigFileOptions]):
     """Reads one structured config file."""
 
     type_name = "config-file"
@@ -123,7 +123,7 @@ class ConfigFileCollector(Collector):
     summary = "JSON / YAML (multi-document) / TOML / INI, flattened to dotted keys"
 
     def collect(self) -> CollectorResult:
-        opts: ConfigFileOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         path = self.ctx.resolve(opts.path)
         shown = self.ctx.display(path)
         fmt = opts.format or _SUFFIX.get(path.suffix.lower())
@@ -131,7 +131,7 @@ class ConfigFileCollector(Collector):
             raise CollectorError(
                 f"cannot tell the format of {shown}", hint="set format = json|yaml|toml|ini"
             )
-        leaves = parse_config(self.ctx.read_text(path, self.type_name), fmt, shown)
+        leaves = parse_config(self.ctx.read_text(path), fmt, shown)
         result = CollectorResult()
         for key, value, line in leaves:
             where = f"{shown}:{line}" if line else shown

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from parity.errors import ParseError
 from parity.model import Notice
 
-from .interface import CollectContext, Collector, CollectorResult
+from .interface import CollectContext, Collector, CollectorResult, FileOptions
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"', "$": "$", "'": "'"}
@@ -168,16 +168,16 @@ def parse_dotenv(text: str, path: str, *, fast: bool = True) -> list[DotenvEntry
     return entries
 
 
-class DotenvCollector(Collector):
+class DotenvCollector(Collector[FileOptions]):
     """Reads a .env file; every key is an environment variable."""
 
     type_name = "dotenv"
     summary = ".env file (export, quotes, escapes, multi-line values)"
 
     def collect(self) -> CollectorResult:
-        path = self.ctx.resolve(self.options.path)  # type: ignore[attr-defined]
+        path = self.ctx.resolve(self.options.path)
         shown = self.ctx.display(path)
-        entries = parse_dotenv(self.ctx.read_text(path, self.type_name), shown)
+        entries = parse_dotenv(self.ctx.read_text(path), shown)
         return transform(entries, shown, self.scope, self.ctx)
 
 

@@ -31,7 +31,7 @@ def select(environ: dict[str, str], opts: EnvironOptions) -> dict[str, str]:
     return out
 
 
-class EnvironCollector(Collector):
+class EnvironCollector(Collector[EnvironOptions]):
     """Reads parity's own process environment."""
 
     type_name = "environ"
@@ -42,7 +42,7 @@ class EnvironCollector(Collector):
         return "process environment"
 
     def collect(self) -> CollectorResult:
-        chosen = select(dict(os.environ), self.options)  # type: ignore[arg-type]
+        chosen = select(dict(os.environ), self.options)
         return CollectorResult(
             records=[
                 self.ctx.config_entry(self.scope, k, v, f"env:{k}", env_var=True)

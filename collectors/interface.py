@@ -1,23 +1,34 @@
 """The collector contract: every source type implements Collector and returns records.
 
 Collectors are split into *get* (reading the source) and *transform* (pure functions from parsed
-data to records) so transforms can be unit-tested on canned data.
+data to records) so transforms can be unit-tested on canned data. Live collectors (AWS, Docker,
+SQL) get what they all need from the contract rather than from each other: a declared optional
+extra (a clear "pip install 'parity[x]'" failure when it is missing), an error-translation hook
+(library errors become actionable CollectorErrors) and a typed per-environment connection cache
+(one session/client per environment, shared by that environment's sources).
+
+This module must not import `parity.settings`: settings validate sources through the registry,
+and connection settings are owned by the collector family that uses them.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from parity.errors import CollectorError
+from parity.errors import CollectorError, ConfigError
 from parity.model import ConfigEntry, Notice, Record
 from parity.secrets import SecretGuard
-from parity.settings import AwsConfig
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class BaseOptions(BaseModel):
@@ -34,15 +45,49 @@ class FileOptions(BaseOptions):
     path: str = Field(description="File to read, relative to the config file.")
 
 
+OptionsT = TypeVar("OptionsT", bound=BaseOptions)
+
+
+class ConnectionCache:
+    """Per-environment cache of live connections (an AWS session, a Docker client), keyed by
+    type, so every source of one environment shares one connection and none is made at import."""
+
+    def __init__(self) -> None:
+        self._items: dict[type[Any], Any] = {}
+
+    def get(self, kind: type[T], factory: Callable[[], T]) -> T:
+        """The cached instance of `kind`, made by `factory` on first use."""
+        if kind not in self._items:
+            self._items[kind] = factory()
+        item: T = self._items[kind]
+        return item
+
+
 @dataclass
 class CollectContext:
-    """What a collector may use: environment name, path resolution and the secret guard."""
+    """What a collector may use: environment name, path resolution, the secret guard, the
+    environment's connection settings (raw tables such as `[environments.X.aws]`, validated
+    by the family that owns them) and its connection cache."""
 
     environment: str
     base_dir: Path
     guard: SecretGuard = field(default_factory=SecretGuard)
-    aws: AwsConfig | None = None
-    shared: dict[str, Any] = field(default_factory=dict)  # per-env caches (one AWS session)
+    connections: Mapping[str, Any] = field(default_factory=dict)
+    cache: ConnectionCache = field(default_factory=ConnectionCache)
+
+    def connection_settings(self, family: str, model: type[M]) -> M | None:
+        """This environment's settings table for a collector family, validated; None if unset."""
+        raw = self.connections.get(family)
+        if raw is None:
+            return None
+        if isinstance(raw, model):
+            return raw
+        try:
+            return model.model_validate(raw)
+        except ValidationError as e:
+            raise ConfigError(
+                f"environments.{self.environment}.{family}: {e.errors()[0]['msg']}"
+            ) from e
 
     def resolve(self, path: str) -> Path:
         """Config-relative path to an absolute one."""
@@ -56,7 +101,7 @@ class CollectContext:
         except ValueError:
             return path.as_posix()
 
-    def read_text(self, path: Path, collector: str) -> str:
+    def read_text(self, path: Path) -> str:
         """Read a UTF-8 file, translating OS errors into an actionable CollectorError."""
         try:
             return path.read_text(encoding="utf-8")
@@ -120,14 +165,20 @@ class CollectorResult:
     notices: list[Notice] = field(default_factory=list)
 
 
-class Collector(ABC):
-    """One source type. Subclasses set `type_name`, `Options`, and implement `collect`."""
+class Collector(ABC, Generic[OptionsT]):
+    """One source type. Subclasses set `type_name` and `Options` and implement `collect`.
+
+    The pipeline calls `run()`, which checks the optional extra, then translates library
+    errors through `translate_error` so a failure always names what to do.
+    """
 
     type_name: ClassVar[str]
     Options: ClassVar[type[BaseOptions]] = FileOptions
     summary: ClassVar[str] = ""
+    requires_extra: ClassVar[str | None] = None  # the pyproject extra providing the modules
+    requires_modules: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, options: BaseOptions, ctx: CollectContext) -> None:
+    def __init__(self, options: OptionsT, ctx: CollectContext) -> None:
         self.options = options
         self.ctx = ctx
 
@@ -140,6 +191,30 @@ class Collector(ABC):
         """What is read, for error messages and the snapshot's source list (no credentials)."""
         path = getattr(self.options, "path", None)
         return self.ctx.display(self.ctx.resolve(path)) if path else self.type_name
+
+    def run(self) -> CollectorResult:
+        """Collect with the contract's checks; the only entry point the pipeline uses."""
+        missing = [m for m in self.requires_modules if importlib.util.find_spec(m) is None]
+        if missing:
+            raise CollectorError(
+                f"{self.type_name} needs {', '.join(missing)}, which is not installed",
+                hint=f"pip install 'parity[{self.requires_extra}]'"
+                if self.requires_extra
+                else f"pip install {' '.join(missing)}",
+            )
+        try:
+            return self.collect()
+        except CollectorError:
+            raise
+        except Exception as e:
+            translated = self.translate_error(e)
+            if translated is None:
+                raise  # not a library error this collector knows: reported as internal
+            raise translated from e
+
+    def translate_error(self, error: Exception) -> CollectorError | None:
+        """Map a library's exception to an actionable CollectorError; None if unknown."""
+        return None
 
     @abstractmethod
     def collect(self) -> CollectorResult:

@@ -10,11 +10,11 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from parity.errors import ParseError
-from parity.model import ConfigEntry, Image, SecretRef
+from parity.model import ConfigEntry, Image, RefBackend, SecretRef, ValueRef
 
-from .images import parse_image_ref
+from ._imageref import parse_image_ref
+from ._parsing import load_yaml_documents
 from .interface import BaseOptions, CollectContext, Collector, CollectorResult
-from .parsing import load_yaml_documents
 
 _POD_SPEC_PATH: dict[str, tuple[str, ...]] = {
     "Pod": ("spec",),
@@ -154,7 +154,12 @@ def _container_env(
             result.records.append(SecretRef(cscope, sec, "k8s-secret", cwhere))
             for k in secrets.get(sec, {}):
                 env[prefix + k] = ConfigEntry(
-                    cscope, prefix + k, None, cwhere, ref=f"k8s-secret:{sec}/{k}", env_var=True
+                    cscope,
+                    prefix + k,
+                    None,
+                    cwhere,
+                    value_ref=ValueRef(RefBackend.K8S_SECRET, f"{sec}/{k}"),
+                    env_var=True,
                 )
     for item in c.get("env") or []:
         key = str(item.get("name"))
@@ -162,14 +167,26 @@ def _container_env(
         if isinstance(vf, dict) and "secretKeyRef" in vf:
             ref = f"{vf['secretKeyRef'].get('name')}/{vf['secretKeyRef'].get('key')}"
             result.records.append(SecretRef(cscope, ref, "k8s-secret", cwhere, env_var=key))
-            env[key] = ConfigEntry(cscope, key, None, cwhere, ref=f"k8s-secret:{ref}", env_var=True)
+            env[key] = ConfigEntry(
+                cscope,
+                key,
+                None,
+                cwhere,
+                value_ref=ValueRef(RefBackend.K8S_SECRET, ref),
+                env_var=True,
+            )
         elif isinstance(vf, dict) and "configMapKeyRef" in vf:
             cm, k = vf["configMapKeyRef"].get("name"), vf["configMapKeyRef"].get("key")
             if cm in configmaps and k in configmaps[cm]:
                 env[key] = ctx.config_entry(cscope, key, configmaps[cm][k], cwhere, env_var=True)
             else:
                 env[key] = ConfigEntry(
-                    cscope, key, None, cwhere, ref=f"k8s-configmap:{cm}/{k}", env_var=True
+                    cscope,
+                    key,
+                    None,
+                    cwhere,
+                    value_ref=ValueRef(RefBackend.K8S_CONFIGMAP, f"{cm}/{k}"),
+                    env_var=True,
                 )
         elif isinstance(vf, dict):
             kind, spec = next(iter(vf.items()))
@@ -180,7 +197,7 @@ def _container_env(
     result.records.extend(env[k] for k in sorted(env))
 
 
-class K8sCollector(Collector):
+class K8sCollector(Collector[K8sOptions]):
     """Reads Kubernetes manifest files."""
 
     type_name = "k8s"
@@ -188,7 +205,7 @@ class K8sCollector(Collector):
     summary = "Kubernetes manifests: workloads' containers, env, references, ConfigMaps, Secrets"
 
     def _paths(self) -> list[str]:
-        opts: K8sOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         return ([opts.path] if opts.path else []) + list(opts.paths)
 
     def location(self) -> str:
@@ -201,7 +218,7 @@ class K8sCollector(Collector):
         for p in paths:
             full = self.ctx.resolve(p)
             shown = self.ctx.display(full)
-            objects.extend(load_manifests(self.ctx.read_text(full, self.type_name), shown))
+            objects.extend(load_manifests(self.ctx.read_text(full), shown))
         return transform(
             objects, shown if len(paths) == 1 else self.location(), self.scope, self.ctx
         )

@@ -51,7 +51,7 @@ def parse_package_lock(
     raise ParseError(shown, None, "not a package-lock.json (no 'packages' or 'dependencies')")
 
 
-class NodeDepsCollector(Collector):
+class NodeDepsCollector(Collector[NodeDepsOptions]):
     """Reads one package-lock.json."""
 
     type_name = "node-deps"
@@ -59,11 +59,11 @@ class NodeDepsCollector(Collector):
     summary = "package-lock.json v1/v2/v3"
 
     def collect(self) -> CollectorResult:
-        opts: NodeDepsOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         path = self.ctx.resolve(opts.path)
         shown = self.ctx.display(path)
         try:
-            data = json.loads(self.ctx.read_text(path, self.type_name))
+            data = json.loads(self.ctx.read_text(path))
         except json.JSONDecodeError as e:
             raise ParseError(shown, e.lineno, f"invalid JSON: {e.msg}") from e
         if not isinstance(data, dict):

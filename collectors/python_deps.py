@@ -142,7 +142,7 @@ def parse_lock(text: str, fmt: PyFormat, shown: str) -> list[tuple[str, str, str
     return out
 
 
-class PythonDepsCollector(Collector):
+class PythonDepsCollector(Collector[PythonDepsOptions]):
     """Reads one Python lock or requirements file."""
 
     type_name = "python-deps"
@@ -150,13 +150,13 @@ class PythonDepsCollector(Collector):
     summary = "requirements.txt / pip freeze / poetry.lock / uv.lock / Pipfile.lock"
 
     def collect(self) -> CollectorResult:
-        opts: PythonDepsOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         path = self.ctx.resolve(opts.path)
         shown = self.ctx.display(path)
         fmt = opts.format or detect_format(path)
 
         def read(p: Path) -> str:
-            return self.ctx.read_text(p, self.type_name)
+            return self.ctx.read_text(p)
 
         if fmt == "requirements":
             rows = [(n, v, w, False) for n, v, w in parse_requirements(path, shown, read)]

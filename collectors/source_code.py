@@ -140,7 +140,7 @@ READERS: dict[str, Callable[[str, str], Iterator[Read]]] = {
 }
 
 
-class SourceCodeCollector(Collector):
+class SourceCodeCollector(Collector[SourceCodeOptions]):
     """Scans a source tree for environment variable reads."""
 
     type_name = "source-code"
@@ -148,7 +148,7 @@ class SourceCodeCollector(Collector):
     summary = "env vars read by Python (AST), JS/TS and Go code → required keys"
 
     def _files(self, root: Path) -> list[Path]:
-        opts: SourceCodeOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         out = []
         for p in sorted(root.rglob("*")):
             rel = p.relative_to(root).as_posix()
@@ -163,7 +163,7 @@ class SourceCodeCollector(Collector):
         return out
 
     def collect(self) -> CollectorResult:
-        root = self.ctx.resolve(self.options.path)  # type: ignore[attr-defined]
+        root = self.ctx.resolve(self.options.path)
         if not root.is_dir():
             raise CollectorError(
                 f"source tree {self.ctx.display(root)} is not a directory",
@@ -172,7 +172,7 @@ class SourceCodeCollector(Collector):
         first: dict[str, tuple[str, bool]] = {}
         for file in self._files(root):
             shown = self.ctx.display(file)
-            text = self.ctx.read_text(file, self.type_name)
+            text = self.ctx.read_text(file)
             reads = READERS[file.suffix](text, shown)
             for key, line, has_default in sorted(reads, key=lambda r: r[1]):
                 if key in first:

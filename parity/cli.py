@@ -1,7 +1,8 @@
 """Command line: the pre-deploy gate (`parity check`) and tools around snapshots and reports.
 
-Exit codes: 0 no unwaived finding at/above --fail-on; 1 such findings; 2 usage or configuration
-error; 3 audit incomplete (a collector failed; wins over 1 unless --allow-incomplete).
+Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 such findings;
+2 usage or configuration error; 3 audit incomplete (a collector failed; wins over 1 unless
+--allow-incomplete); 4 internal error (a bug in parity); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,12 +12,19 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from parity import __version__
-from parity.errors import ExitCode, ParityError
+from parity.errors import ParityError
+from parity.exitcodes import ExitCode, gate
+from parity.reports import FORMATTERS
+
+if TYPE_CHECKING:
+    from parity.findings import Report
+    from parity.policies.model import Policy
+    from parity.settings import Settings
 
 app = typer.Typer(
     name="parity",
@@ -26,14 +34,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Format(StrEnum):
-    """Report formats."""
-
-    table = "table"
-    json = "json"
-    markdown = "markdown"
 
 
 class FailOn(StrEnum):
@@ -53,6 +53,8 @@ def handled(fn: F) -> F:
         debug = bool(kwargs.get("debug"))
         try:
             return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise  # the CLI framework's own control flow
         except ParityError as e:
             if debug:
                 raise
@@ -61,7 +63,16 @@ def handled(fn: F) -> F:
             raise typer.Exit(int(e.exit_code)) from None
         except KeyboardInterrupt:
             typer.echo("parity: interrupted", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as e:  # a bug: exit 4, never 1 ("findings") or a bare traceback
+            if debug:
+                raise
+            typer.echo(
+                f"parity: internal error ({type(e).__name__}) in parity {__version__}; "
+                "re-run with --debug for a traceback and report it",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -69,7 +80,30 @@ def handled(fn: F) -> F:
 ConfigOpt = Annotated[
     str | None, typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).")
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+
+
+def _choice(choices: list[str]) -> Callable[[str], str]:
+    """A parser accepting one of `choices` (case-insensitive); anything else is a usage error
+    (exit 2). Choices come from registries, never retyped here."""
+
+    def parse(value: str) -> str:
+        if value.lower() in choices:
+            return value.lower()
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+
+    return parse
+
+
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format.",
+        parser=_choice(list(FORMATTERS)),
+        metavar="[" + "|".join(FORMATTERS) + "]",
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
 ]
@@ -84,7 +118,7 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from parity.snapshot_io import atomic_write
+    from parity.store import atomic_write
 
     try:
         atomic_write(output, text)
@@ -94,24 +128,24 @@ def _emit(text: str, output: Path | None) -> None:
         raise ConfigError(f"cannot write {output}: {e.strerror}") from e
 
 
-def gate(report: Any, fail_on: FailOn, allow_incomplete: bool) -> int:
-    """Exit code for a report under --fail-on / --allow-incomplete."""
-    if not report.complete and not allow_incomplete:
-        return int(ExitCode.INCOMPLETE)
-    if fail_on == FailOn.never:
-        return int(ExitCode.OK)
-    from parity.findings import Severity
+def _policy(settings: Settings) -> Policy:
+    from parity.policies import load_policy
 
-    threshold = Severity(fail_on.value).rank
-    failing = any(f.severity.rank >= threshold for f in report.findings if not f.waived)
-    return int(ExitCode.FINDINGS if failing else ExitCode.OK)
+    return load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
 
 
-def _finish(report: Any, fmt: Format, output: Path | None, fail_on: FailOn, allow: bool) -> None:
-    from parity.reports import FORMATTERS
+def _render(report: Report, fmt: str, policy: Policy | None = None) -> str:
+    from parity.policies import default_policy
+    from parity.reports import get_formatter
 
-    _emit(FORMATTERS[fmt.value](report), output)
-    code = gate(report, fail_on, allow)
+    return get_formatter(fmt)(report, (policy or default_policy()).rules)
+
+
+def _finish(
+    report: Report, policy: Policy, fmt: str, output: Path | None, fail_on: FailOn, allow: bool
+) -> None:
+    _emit(_render(report, fmt, policy), output)
+    code = int(gate(report, fail_on.value, allow))
     if output is not None:
         typer.echo(
             f"parity: wrote {output}: {report.summary.unwaived} findings, "
@@ -131,7 +165,7 @@ def check(
     snapshots: Annotated[
         Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
     ] = None,
-    format: FormatOpt = Format.table,
+    format: FormatOpt = "table",
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.error,
     allow_incomplete: Annotated[
@@ -140,19 +174,14 @@ def check(
     debug: DebugOpt = False,
 ) -> None:
     """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
-    from parity.pipeline import (
-        build_report,
-        collect_environment,
-        gc_paused,
-        load_snapshot_dir,
-        stderr_progress,
-    )
+    from parity.pipeline import build_report, collect_environment, gc_paused, stderr_progress
     from parity.secrets import SecretGuard
     from parity.settings import load_settings
+    from parity.store import FsStore
 
     settings = load_settings(config)
     if snapshots is not None:
-        snaps = load_snapshot_dir(snapshots)
+        snaps = FsStore(snapshots).load_all()
         if env:
             snaps = {k: v for k, v in snaps.items() if k in env or k == settings.reference}
     else:
@@ -160,26 +189,17 @@ def check(
             from parity.errors import ConfigError
 
             raise ConfigError("no environments configured", hint="create parity.toml")
-        names = list(settings.environments)
-        if env:
-            unknown = sorted(set(env) - set(names))
-            if unknown:
-                from parity.errors import ConfigError
-
-                raise ConfigError(
-                    f"unknown environment(s): {', '.join(unknown)}",
-                    hint=f"configured: {', '.join(names)}",
-                )
-            names = [n for n in names if n in env or n == settings.reference]
+        names = settings.select(env)
         guard, progress = SecretGuard(), stderr_progress()
         with gc_paused():
             snaps = {
                 n: collect_environment(settings, n, guard=guard, progress=progress, debug=debug)
                 for n in names
             }
+    policy = _policy(settings)
     with gc_paused():
-        report = build_report(snaps, settings, settings.reference)
-    _finish(report, format, output, fail_on, allow_incomplete)
+        report = build_report(snaps, settings, settings.reference, policy=policy)
+    _finish(report, policy, format, output, fail_on, allow_incomplete)
 
 
 @app.command()
@@ -193,7 +213,7 @@ def snapshot(
     """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
     from parity.pipeline import collect_environment, gc_paused, stderr_progress
     from parity.settings import load_settings
-    from parity.snapshot_io import snapshot_to_json
+    from parity.store import snapshot_to_json
 
     settings = load_settings(config)
     with gc_paused():
@@ -210,7 +230,7 @@ def diff(
     reference: Annotated[str, typer.Argument(help="Reference: env name or snapshot file.")],
     other: Annotated[str, typer.Argument(help="Compared: env name or snapshot file.")],
     config: ConfigOpt = None,
-    format: FormatOpt = Format.table,
+    format: FormatOpt = "table",
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.error,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
@@ -219,7 +239,7 @@ def diff(
     """Compare two environments or snapshot files; the first is the reference."""
     from parity.pipeline import build_report, collect_environment
     from parity.settings import Settings, find_config, load_settings
-    from parity.snapshot_io import load_snapshot
+    from parity.store import load_snapshot
 
     def is_file(x: str) -> bool:
         return x.endswith(".json") and Path(x).is_file()
@@ -239,35 +259,48 @@ def diff(
         raise ConfigError(
             f"both sides are environment {a.environment!r}; compare two different ones"
         )
-    report = build_report({a.environment: a, b.environment: b}, settings, a.environment)
-    _finish(report, format, output, fail_on, allow_incomplete)
+    policy = _policy(settings)
+    report = build_report(
+        {a.environment: a, b.environment: b}, settings, a.environment, policy=policy
+    )
+    _finish(report, policy, format, output, fail_on, allow_incomplete)
 
 
 @app.command()
 @handled
 def report(
     file: Annotated[Path, typer.Argument(help="A JSON report written by parity check.")],
-    format: FormatOpt = Format.table,
+    format: FormatOpt = "table",
     output: OutputOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Re-render a saved JSON report in another format."""
     from parity.errors import SnapshotError
-    from parity.reports import FORMATTERS
     from parity.reports.json_report import load_report
 
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as e:
         raise SnapshotError(f"cannot read {file}: {e.strerror}") from e
-    _emit(FORMATTERS[format.value](load_report(text, str(file))), output)
+    except UnicodeDecodeError as e:
+        raise SnapshotError(f"{file}: not UTF-8 text (byte {e.start})") from e
+    _emit(_render(load_report(text, str(file)), format), output)
 
 
 @app.command()
 @handled
 def rules(
     config: ConfigOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format.",
+            parser=_choice(["table", "json"]),
+            metavar="[table|json]",
+        ),
+    ] = "table",
     debug: DebugOpt = False,
 ) -> None:
     """List rules with their effective severity (after the project policy)."""
@@ -275,14 +308,10 @@ def rules(
 
     from tabulate import tabulate
 
-    from parity.policies import load_policy
+    from parity.policies import default_policy
     from parity.settings import find_config, load_settings
 
-    policy_path = None
-    if find_config(config):
-        settings = load_settings(config)
-        policy_path = settings.resolve_path(settings.policy) if settings.policy else None
-    policy = load_policy(policy_path)
+    policy = _policy(load_settings(config)) if find_config(config) else default_policy()
     specs = sorted(policy.rules.values(), key=lambda r: (r.category, r.id))
     if format == "json":
         _emit(json.dumps([s.model_dump(mode="json") for s in specs], indent=2) + "\n", None)
@@ -303,7 +332,7 @@ def iam_policy(
     """Print the least-privilege IAM policy for the configured aws-* sources."""
     import json
 
-    from parity.collectors.aws.iam import iam_policy as build
+    from parity.collectors.aws._iam import iam_policy as build
     from parity.settings import load_settings
 
     _emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)

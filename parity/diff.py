@@ -15,22 +15,26 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from parity.model import ConfigEntry, Kind, Record, RequiredKey, Snapshot
+from parity.model import NAMED_KINDS, RECORD_TYPES, ConfigEntry, Kind, Record, Snapshot
 from parity.normalize import EnvNormalizer, containing
 
 Group = tuple[str, str]
 
-# The fields whose difference makes a pair "changed" (rules refine: normalization, levels...).
-# Fields are read with C-level itemgetters: alignment must stay fast at a million records.
+
+def _projection(fields: tuple[str, ...], all_fields: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A C-level itemgetter over the named fields: alignment must stay fast at 1M records."""
+    return itemgetter(*(all_fields.index(f) for f in fields))
+
+
+# Per kind, the fields whose difference makes a pair "changed" (rules refine: normalization,
+# levels...), derived from each record class's own `compared` declaration.
 COMPARED: dict[str, Callable[[Any], Any]] = {
-    Kind.CONFIG: itemgetter(2, 4, 5),  # value, fingerprint, ref
-    Kind.DEPENDENCY: itemgetter(2),  # version
-    Kind.IMAGE: itemgetter(2, 3, 4),  # repository, tag, digest
-    Kind.DATA_VOLUME: itemgetter(2),  # value
+    k: _projection(t.compared, t._fields) for k, t in RECORD_TYPES.items() if t.compared
 }
-# Kinds whose keys are resource names that may embed an environment name.
-NAMED_KINDS = frozenset({Kind.SECRET_REF, Kind.DATA_VOLUME, Kind.DEPENDENCY, Kind.IMAGE})
-_SCOPE = itemgetter(0)  # every record type but RequiredKey starts with (scope, key, ...)
+# Kinds grouped by their first field and keyed by their second (all but required keys).
+_SCOPED = frozenset(t for t in RECORD_TYPES.values() if len(t.identity) == 2)
+assert all(t._fields[:2] == t.identity for t in _SCOPED), "identity must lead the fields"
+_SCOPE = itemgetter(0)
 _KEY = itemgetter(1)
 
 
@@ -85,10 +89,9 @@ def build_index(
     scopes: dict[str, str] = {}
     for scope, run in groupby(records, key=_SCOPE):
         for cls, sub in groupby(run, key=type):
-            if cls is RequiredKey:
-                target = groups[(Kind.REQUIRED_KEY, "")]
+            if cls not in _SCOPED:  # unscoped kinds (required keys) have one fixed group
                 for r in sub:
-                    target[r.key] = r
+                    groups[r.group][r.key] = r
                 continue
             items = list(sub)
             keys = list(map(_KEY, items))
@@ -108,7 +111,7 @@ class PairDiff:
     """Differences of one environment against the reference."""
 
     env: str
-    ref: str
+    reference: str
     missing: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     extra: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     changed: dict[str, list[tuple[Record, Record]]] = field(
@@ -119,19 +122,22 @@ class PairDiff:
 
 
 def align(
-    ref: EnvIndex, env: EnvIndex, typo_distance: int = 2, skip_scopes: frozenset[str] = frozenset()
+    reference: EnvIndex,
+    env: EnvIndex,
+    typo_distance: int = 2,
+    skip_scopes: frozenset[str] = frozenset(),
 ) -> PairDiff:
     """Compare env against ref group by group; linear in the number of records.
 
     Groups whose source failed on either side (skip_scopes) are not compared: their records are
     missing because they could not be read, and collector-failed already says so.
     """
-    diff = PairDiff(env.name, ref.name)
-    for group in sorted(set(ref.groups) | set(env.groups)):
+    diff = PairDiff(env.name, reference.name)
+    for group in sorted(set(reference.groups) | set(env.groups)):
         kind = group[0]
         if skip_scopes and group[1].split("/", 1)[0] in skip_scopes:
             continue
-        a = ref.groups.get(group, {})
+        a = reference.groups.get(group, {})
         b = env.groups.get(group, {})
         missing = a.keys() - b.keys()
         diff.subjects[kind] += len(b) + len(missing)

@@ -1,17 +1,13 @@
-"""Exception types and exit codes, so one handler can map every failure to a documented code."""
+"""Exception types, each carrying its documented exit code, so one handler maps them all."""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from typing import TYPE_CHECKING, Any
 
+from parity.exitcodes import ExitCode
 
-class ExitCode(IntEnum):
-    """Documented process exit codes; CI systems key on these numbers."""
-
-    OK = 0
-    FINDINGS = 1
-    USAGE = 2
-    INCOMPLETE = 3
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ParityError(Exception):
@@ -51,3 +47,20 @@ class CollectorError(ParityError):
 
 class SnapshotError(ParityError):
     """A saved snapshot or report cannot be loaded (corrupt, or written by a newer parity)."""
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def format_validation_error(where: str, err: ValidationError) -> str:
+    """One line per problem, naming the file and dotted key: users fix configs from this."""
+    lines = []
+    for e in err.errors():
+        key = _loc(e["loc"])
+        msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+        lines.append(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
+    return "\n".join(lines)

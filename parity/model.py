@@ -4,6 +4,11 @@ Records are immutable NamedTuples rather than pydantic models because a large en
 million of them and the gate must stay fast and small (a NamedTuple is created ~4x faster than a
 frozen dataclass and is smaller); the snapshot around them, the findings and the report are
 frozen pydantic models with a published schema.
+
+Every record class describes itself — its kind, the category it is scored under, the fields
+whose difference makes two aligned records "changed", and whether its names embed environment
+names — so adding a kind is one class plus one line in RECORD_TYPES; the diff engine and the
+scores derive everything else from the registry.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-SNAPSHOT_SCHEMA_VERSION = 1
+SNAPSHOT_SCHEMA_VERSION = 2
 
 
 class Kind(StrEnum):
@@ -28,8 +33,36 @@ class Kind(StrEnum):
     DATA_VOLUME = "data-volume"
 
 
-# ConfigEntry.ref prefixes that point into a secret store (their absence is secret-missing's).
-SECRET_REF_PREFIXES = ("k8s-secret:", "aws-ssm-secure:", "aws-secret:")
+class RefBackend(StrEnum):
+    """Where a referenced value lives. Only secret stores make a missing reference a
+    `secret-missing`; a ConfigMap reference is ordinary configuration."""
+
+    K8S_SECRET = "k8s-secret"
+    K8S_CONFIGMAP = "k8s-configmap"
+    COMPOSE_SECRET = "compose-secret"
+    AWS_SSM = "aws-ssm"
+    AWS_SECRETS_MANAGER = "aws-secretsmanager"
+    EXTERNAL_SECRET = "external-secret"
+
+    @property
+    def secret(self) -> bool:
+        """True for secret stores (their values are never read in clear)."""
+        return self is not RefBackend.K8S_CONFIGMAP
+
+
+class ValueRef(NamedTuple):
+    """A value that comes from elsewhere: the store and the name inside it."""
+
+    backend: RefBackend
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.backend.value}:{self.name}"
+
+    @property
+    def secret(self) -> bool:
+        """True when the referenced store is a secret store."""
+        return RefBackend(self.backend).secret
 
 
 class ConfigEntry(NamedTuple):
@@ -39,10 +72,13 @@ class ConfigEntry(NamedTuple):
     key: the key, dotted for nested files (`database.pool.size`).
     value: the comparable value; None when it is a secret or comes from a reference.
     source: `path:line` or another locator a person can open.
-    fingerprint: keyed HMAC of the secret part when the value (or a URL's password) is secret.
-    ref: where the value comes from when it is a reference (`k8s-secret:db/password`).
+    fingerprint: *secret* fingerprint — keyed HMAC of the secret part when the value (or a
+      URL's password) is secret. Only this feeds `secret-shared`.
+    value_ref: where the value comes from when it is a reference (a Secret, a ConfigMap key).
     env_var: True when the key is a process environment variable (can satisfy code reads).
     structured: the parsed nested value (JSON-able), kept to explain a changed structure.
+    digest: *content* digest (plain sha256) of non-secret structure too large to keep; equal
+      digests mean equal content, never a shared secret.
     """
 
     scope: str
@@ -50,11 +86,16 @@ class ConfigEntry(NamedTuple):
     value: str | None
     source: str
     fingerprint: str | None = None
-    ref: str | None = None
+    value_ref: ValueRef | None = None
     env_var: bool = False
     structured: Any = None
+    digest: str | None = None
 
     kind = Kind.CONFIG
+    category = "config"
+    identity = ("scope", "key")  # (group, key) fields; one field: a single group per env
+    compared = ("value", "fingerprint", "value_ref", "digest")
+    named = False  # config keys may legitimately embed env names (`hosts.prod`)
 
     @property
     def group(self) -> tuple[str, str]:
@@ -77,6 +118,10 @@ class Dependency(NamedTuple):
     dev: bool = False
 
     kind = Kind.DEPENDENCY
+    category = "dependencies"
+    identity = ("ecosystem", "name")  # (group, key) fields; one field: a single group per env
+    compared = ("version",)
+    named = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -107,6 +152,10 @@ class Image(NamedTuple):
     source: str
 
     kind = Kind.IMAGE
+    category = "images"
+    identity = ("workload", "container")  # (group, key) fields; one field: a single group per env
+    compared = ("repository", "tag", "digest")
+    named = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -119,7 +168,7 @@ class Image(NamedTuple):
         return self.container
 
     @property
-    def ref(self) -> str:
+    def image_ref(self) -> str:
         """The image reference as a person would write it."""
         out = self.repository
         if self.tag:
@@ -134,7 +183,7 @@ class SecretRef(NamedTuple):
 
     scope: where it is referenced (source, workload, container).
     name: the referenced secret (`db-credentials/password`, an ARN, a compose secret name).
-    backend: the store (`k8s-secret`, `compose-secret`, `aws-secretsmanager`…).
+    backend: the store (a RefBackend value).
     env_var: the environment variable it is exposed as, when it is one.
     version / last_changed / rotation_enabled / kms_key: store metadata, when the store has it.
     """
@@ -151,6 +200,10 @@ class SecretRef(NamedTuple):
     kms_key: str | None = None
 
     kind = Kind.SECRET_REF
+    category = "secrets"
+    identity = ("scope", "name")  # (group, key) fields; one field: a single group per env
+    compared = ()
+    named = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -171,6 +224,15 @@ class RequiredKey(NamedTuple):
     has_default: bool = False
 
     kind = Kind.REQUIRED_KEY
+    category = "config"
+    identity = ("key",)  # (group, key) fields; one field: a single group per env
+    compared = ()
+    named = False
+
+    @property
+    def scope(self) -> str:
+        """Required keys form one group per environment."""
+        return ""
 
     @property
     def group(self) -> tuple[str, str]:
@@ -194,6 +256,10 @@ class DataVolume(NamedTuple):
     source: str
 
     kind = Kind.DATA_VOLUME
+    category = "data"
+    identity = ("scope", "key")  # (group, key) fields; one field: a single group per env
+    compared = ("value",)
+    named = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -202,9 +268,20 @@ class DataVolume(NamedTuple):
 
 
 Record = ConfigEntry | Dependency | Image | SecretRef | RequiredKey | DataVolume
-RECORD_TYPES: dict[str, type[Record]] = {
+RecordType = (
+    type[ConfigEntry]
+    | type[Dependency]
+    | type[Image]
+    | type[SecretRef]
+    | type[RequiredKey]
+    | type[DataVolume]
+)
+# The one registry of record kinds: everything per-kind elsewhere is derived from it.
+RECORD_TYPES: dict[str, RecordType] = {
     t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey, DataVolume)
 }
+CATEGORY_OF_KIND: dict[str, str] = {k: t.category for k, t in RECORD_TYPES.items()}
+NAMED_KINDS: frozenset[str] = frozenset(k for k, t in RECORD_TYPES.items() if t.named)
 _DEFAULTS: dict[str, dict[str, Any]] = {k: t._field_defaults for k, t in RECORD_TYPES.items()}
 
 
@@ -215,7 +292,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     for name, value in zip(record._fields, record, strict=True):
         if name in defaults and value == defaults[name]:
             continue
-        out[name] = value
+        out[name] = value._asdict() if isinstance(value, ValueRef) else value
     return out
 
 

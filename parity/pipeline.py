@@ -7,18 +7,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parity import __version__
-from parity.errors import CollectorError, ConfigError, ParseError, SnapshotError
+from parity.errors import CollectorError, ConfigError, ParseError
 from parity.findings import Report, Severity, Summary, ToolInfo
-from parity.model import CollectionError, Notice, Snapshot, SourceInfo
+from parity.model import CollectionError, Notice, Record, Snapshot, SourceInfo
 from parity.normalize import EnvNormalizer
 from parity.scoring import score
 from parity.secrets import SecretGuard
 from parity.settings import Settings, expand_vars
-from parity.snapshot_io import load_snapshot
 
 if TYPE_CHECKING:
     from parity.policies.model import Policy
@@ -51,13 +49,12 @@ def collect_environment(
     from parity.collectors import get_collector
     from parity.collectors.interface import CollectContext
 
-    if env_name not in settings.environments:
-        known = ", ".join(sorted(settings.environments)) or "none"
-        raise ConfigError(f"unknown environment {env_name!r}", hint=f"configured: {known}")
-    env = settings.environments[env_name]
-    ctx = CollectContext(env_name, settings.config_dir, guard or SecretGuard(), aws=env.aws)
+    env = settings.environment(env_name)
+    ctx = CollectContext(
+        env_name, settings.config_dir, guard or SecretGuard(), connections=env.connections
+    )
     started = datetime.now(UTC).replace(microsecond=0)
-    records: list = []
+    records: list[Record] = []
     errors: list[CollectionError] = []
     notices: list[Notice] = []
     sources: list[SourceInfo] = []
@@ -72,7 +69,7 @@ def collect_environment(
             progress(f"collecting {env_name}: {src.type} ({location})")
         label = f"{collector.scope} ({location})"
         try:
-            result = collector.collect()
+            result = collector.run()
         except (CollectorError, ParseError) as e:
             message, hint = e.message, e.hint
         except Exception as e:  # fail closed: a collector bug must never pass the gate
@@ -103,21 +100,6 @@ def collect_environment(
         errors=tuple(errors),
         notices=tuple(notices),
     )
-
-
-def load_snapshot_dir(directory: Path) -> dict[str, Snapshot]:
-    """Every *.json snapshot in a directory, keyed by environment."""
-    if not directory.is_dir():
-        raise SnapshotError(f"{directory} is not a directory of snapshots")
-    out: dict[str, Snapshot] = {}
-    for path in sorted(directory.glob("*.json")):
-        snap = load_snapshot(path)
-        if snap.environment in out:
-            raise SnapshotError(f"{path}: a second snapshot for {snap.environment!r}")
-        out[snap.environment] = snap
-    if not out:
-        raise SnapshotError(f"no *.json snapshots in {directory}")
-    return out
 
 
 def production_roles(settings: Settings, policy: Policy, envs: list[str]) -> dict[str, bool]:

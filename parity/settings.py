@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from parity.errors import ConfigError
+from parity.errors import ConfigError, format_validation_error
 
 DEFAULT_ALIASES: dict[str, list[str]] = {
     "production": ["production", "prod", "prd", "live"],
@@ -50,36 +50,25 @@ class SourceConfig(BaseModel):
         return self.name or self.type
 
 
-class AwsConfig(BaseModel):
-    """How one environment reaches AWS (overridable: PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD>)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    profile: str | None = Field(default=None, description="Named profile (~/.aws/config).")
-    regions: list[str] = Field(
-        default_factory=list, description="Regions to collect; default: the profile's region."
-    )
-    role_arn: str | None = Field(default=None, description="Role to assume for this env.")
-    external_id: str | None = Field(default=None, description="External id for the role.")
-    endpoint_url: str | None = Field(default=None, description="LocalStack / moto endpoint.")
-    max_attempts: int = Field(
-        default=5, ge=0, le=20, description="Adaptive retries after the first attempt."
-    )
-    max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent API calls.")
-    connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
-    read_timeout: float = Field(default=30.0, gt=0, description="Seconds to read a response.")
-
-
 class EnvironmentConfig(BaseModel):
-    """One environment: its sources and, optionally, whether it is production-like."""
+    """One environment: its sources, optionally its role, and connection tables.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Connection tables (`[environments.X.aws]`…) belong to the collector family that uses them:
+    they are kept raw here and validated by that family (see `parity.collectors.CONNECTIONS`),
+    so settings never import collector types.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     sources: list[SourceConfig] = Field(default_factory=list, description="What to collect.")
     production_like: bool | None = Field(
         default=None, description="Override the policy's production-like role for this env."
     )
-    aws: AwsConfig | None = Field(default=None, description="AWS access for aws-* sources.")
+
+    @property
+    def connections(self) -> dict[str, Any]:
+        """Connection tables by family name (`aws`), raw."""
+        return dict(self.model_extra or {})
 
 
 class Settings(BaseSettings):
@@ -128,6 +117,22 @@ class Settings(BaseSettings):
             merged[name.lower()] = sorted({name.lower(), *[a.lower() for a in extra]})
         return merged
 
+    def environment(self, name: str) -> EnvironmentConfig:
+        """A configured environment; the one place an unknown name becomes an error."""
+        if name not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise ConfigError(f"unknown environment {name!r}", hint=f"configured: {known}")
+        return self.environments[name]
+
+    def select(self, names: list[str] | None) -> list[str]:
+        """Configured environments narrowed to `names` (the reference always stays)."""
+        for name in names or []:
+            self.environment(name)
+        every = list(self.environments)
+        if not names:
+            return every
+        return [n for n in every if n in names or n == self.reference]
+
     def resolve_path(self, path: str) -> Path:
         """Make a config-relative path absolute."""
         p = Path(os.path.expanduser(path))
@@ -162,23 +167,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {e.strerror}") from e
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def format_validation_error(where: str, err: ValidationError) -> str:
-    """One line per problem, naming the file and dotted key: users fix configs from this."""
-    lines = []
-    for e in err.errors():
-        key = _loc(e["loc"])
-        msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
-        lines.append(f"{where}: {key}: {msg}" if key else f"{where}: {msg}")
-    return "\n".join(lines)
-
-
 def load_settings(explicit: str | None = None) -> Settings:
     """Find, read and validate the configuration; every problem is a ConfigError (exit 2)."""
     path = find_config(explicit)
@@ -194,11 +182,13 @@ def load_settings(explicit: str | None = None) -> Settings:
         settings = Settings(**data)
     except ValidationError as e:
         raise ConfigError(format_validation_error(where, e)) from e
-    from parity.collectors import validate_source_options
+    from parity.collectors import validate_connection, validate_source_options
 
     for env_name, env in settings.environments.items():
         for i, source in enumerate(env.sources):
             validate_source_options(where, f"environments.{env_name}.sources[{i}]", source)
+        for family, raw in env.connections.items():
+            validate_connection(where, f"environments.{env_name}.{family}", family, raw)
     return settings
 
 

@@ -29,7 +29,7 @@ def _read_yaml(text: str, where: str) -> Any:
 
 
 def _validation_error(where: str, err: ValidationError) -> ConfigError:
-    from parity.settings import format_validation_error
+    from parity.errors import format_validation_error
 
     return ConfigError(format_validation_error(where, err))
 
@@ -54,13 +54,30 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
                 f"{where}: rules.{rule_id}: unknown rule id",
                 hint=f"known rules: {', '.join(sorted(RULES))}",
             )
-        upd = {k: v for k, v in change.model_dump().items() if v is not None}
+        upd: dict[str, Any] = {
+            k: v for k, v in change.model_dump().items() if v is not None and k != "levels"
+        }
+        unknown = sorted(set(change.levels) - set(rules[rule_id].levels))
+        if unknown:
+            raise ConfigError(
+                f"{where}: rules.{rule_id}.levels: unknown level(s) {', '.join(unknown)}",
+                hint=f"{rule_id} has levels: {', '.join(sorted(rules[rule_id].levels)) or 'none'}",
+            )
+        if change.severity is not None and not change.levels:
+            # `severity` alone means the whole rule, sub-cases included
+            upd["levels"] = dict.fromkeys(rules[rule_id].levels, change.severity)
+        elif change.levels:
+            upd["levels"] = {**rules[rule_id].levels, **change.levels}
         rules[rule_id] = rules[rule_id].model_copy(update=upd)
+    if override.version_levels:
+        vm = rules["version-mismatch"]
+        rules["version-mismatch"] = vm.model_copy(
+            update={"levels": {**vm.levels, **override.version_levels}}
+        )
     data: dict[str, Any] = base.model_dump()
     data["rules"] = rules
     for key in (
         "weights",
-        "version_levels",
         "production_like",
         "mutable_tags",
         "typo_max_distance",

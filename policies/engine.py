@@ -6,11 +6,11 @@ from datetime import date
 
 from parity.diff import EnvIndex, PairDiff, align, build_index
 from parity.errors import ConfigError
-from parity.findings import Finding, Severity, WaiverInfo, finding_id
+from parity.findings import Finding, WaiverInfo, finding_id
 from parity.model import Snapshot
 from parity.normalize import EnvNormalizer
 
-from .model import Policy
+from .model import Policy, RuleSpec
 from .rules import RULES, Draft, RuleContext
 
 
@@ -80,7 +80,7 @@ def evaluate(
             continue
         spec = policy.rules[rule_id]
         for d in rule(ctx):
-            f = _finding(d, rule_id, spec.category, spec.severity, reference, policy, today)
+            f = _finding(d, rule_id, spec, reference, policy, today)
             findings.setdefault(f.id, f)
     ordered = sorted(
         findings.values(),
@@ -92,8 +92,7 @@ def evaluate(
 def _finding(
     d: Draft,
     rule: str,
-    category: str,
-    default: Severity,
+    spec: RuleSpec,
     reference: str,
     policy: Policy,
     today: date,
@@ -105,8 +104,8 @@ def _finding(
     return Finding(
         id=finding_id(rule, d.environment, d.subject),
         rule=rule,
-        category=category,
-        severity=d.severity or default,
+        category=spec.category,
+        severity=spec.severity_for(d.level),
         environment=d.environment,
         reference=reference,
         subject=d.subject,

@@ -23,9 +23,19 @@ class RuleSpec(_Strict):
     category: str
     severity: Severity
     enabled: bool = True
+    levels: dict[str, Severity] = Field(
+        default_factory=dict,
+        description="Severities of the rule's sub-cases (`reverse`, `moved-tag`, `major`…).",
+    )
     title: str
     rationale: str
     remedy: str
+
+    def severity_for(self, level: str | None) -> Severity:
+        """The sub-case's severity, else the rule's own."""
+        if level is None:
+            return self.severity
+        return self.levels.get(level, self.severity)
 
 
 class RuleOverride(_Strict):
@@ -33,6 +43,7 @@ class RuleOverride(_Strict):
 
     severity: Severity | None = None
     enabled: bool | None = None
+    levels: dict[str, Severity] = Field(default_factory=dict)
 
 
 class Contract(_Strict):
@@ -87,14 +98,6 @@ class Policy(_Strict):
     weights: dict[Severity, float] = Field(
         default_factory=lambda: {Severity.ERROR: 10.0, Severity.WARNING: 3.0, Severity.INFO: 0.5}
     )
-    version_levels: dict[Literal["major", "minor", "patch", "other"], Severity] = Field(
-        default_factory=lambda: {
-            "major": Severity.ERROR,
-            "minor": Severity.WARNING,
-            "patch": Severity.INFO,
-            "other": Severity.WARNING,
-        }
-    )
     production_like: list[str] = Field(default_factory=lambda: ["production", "prod", "canary"])
     mutable_tags: list[str] = Field(default_factory=lambda: ["latest"])
     typo_max_distance: int = Field(default=2, ge=0, le=4)
@@ -105,9 +108,9 @@ class Policy(_Strict):
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
 
-    def severity(self, rule: str) -> Severity:
-        """Effective severity of a rule."""
-        return self.rules[rule].severity
+    def severity(self, rule: str, level: str | None = None) -> Severity:
+        """Effective severity of a rule, or of one of its sub-cases."""
+        return self.rules[rule].severity_for(level)
 
     def enabled(self, rule: str) -> bool:
         """Whether a rule runs at all."""
@@ -133,7 +136,9 @@ class PolicyOverride(_Strict):
     extends: Literal["default", "none"] = "default"
     rules: dict[str, RuleOverride] = Field(default_factory=dict)
     weights: dict[Severity, float] | None = None
-    version_levels: dict[Literal["major", "minor", "patch", "other"], Severity] | None = None
+    version_levels: dict[Literal["major", "minor", "patch", "other"], Severity] | None = Field(
+        default=None, description="Shorthand for rules.version-mismatch.levels."
+    )
     production_like: list[str] | None = None
     mutable_tags: list[str] | None = None
     typo_max_distance: int | None = Field(default=None, ge=0, le=4)

@@ -12,11 +12,22 @@ import pytest
 from typer.testing import CliRunner
 
 from parity.cli import app
-from parity.model import Snapshot
+from parity.model import ConfigEntry, Image, Snapshot
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "sample_envs"
 TEST_KEY = "parity-test-fingerprint-key"
+FP = "hmac-sha256:abcd1234:" + "0" * 32  # a well-formed fingerprint for rule tests
+
+
+def c(key: str, value: str | None, scope: str = "env", **kw: object) -> ConfigEntry:
+    """A config entry set as an environment variable (rule tests)."""
+    return ConfigEntry(scope, key, value, f"{scope}:1", env_var=True, **kw)  # type: ignore[arg-type]
+
+
+def img(tag: str | None, digest: str | None = None, repo: str = "acme/web") -> Image:
+    """The `web` container's image (rule tests)."""
+    return Image("k8s/Deployment/web", "web", repo, tag, digest, "app.yaml")
 
 
 @pytest.fixture(autouse=True)

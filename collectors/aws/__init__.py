@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from .base import AwsCollector
+from .dynamodb import DynamoCollector
 from .ecr import EcrCollector
 from .ecs import EcsCollector
 from .lambda_ import LambdaCollector
 from .rds import RdsCollector
+from .s3 import S3Collector
 from .secrets import SecretsCollector
 from .ssm import SsmCollector
-from .volumes import DynamoCollector, S3Collector
 
 AWS_COLLECTORS: tuple[type[AwsCollector], ...] = (
     SsmCollector,

@@ -17,9 +17,9 @@ from pydantic import Field
 
 from parity.errors import CollectorError
 from parity.model import Record
-from parity.settings import AwsConfig
 
-from ..interface import BaseOptions, Collector, CollectorResult
+from ..interface import BaseOptions, CollectContext, Collector, CollectorResult
+from .config import AwsConfig
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -180,13 +180,18 @@ class AwsSession:
         return client
 
 
-class AwsCollector(Collector):
+AwsOptionsT = TypeVar("AwsOptionsT", bound=AwsOptions)
+
+
+class AwsCollector(Collector[AwsOptionsT]):
     """Base of aws-* collectors: declared operations, clients, pagination, pool, errors."""
 
     Options = AwsOptions
     OPERATIONS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    requires_extra = "aws"
+    requires_modules = ("boto3",)
 
-    def __init__(self, options: BaseOptions, ctx: Any) -> None:
+    def __init__(self, options: AwsOptionsT, ctx: CollectContext) -> None:
         super().__init__(options, ctx)
         self.recorder = CallRecorder()
         self._clients: dict[tuple[str, str], Any] = {}
@@ -202,23 +207,27 @@ class AwsCollector(Collector):
         """IAM actions needed beyond API operations (e.g. kms:Decrypt to fingerprint)."""
         return ()
 
+    @property
+    def aws_config(self) -> AwsConfig | None:
+        """This environment's `[environments.X.aws]` table."""
+        return self.ctx.connection_settings("aws", AwsConfig)
+
     def location(self) -> str:
-        cfg = self.ctx.aws
+        cfg = self.aws_config
         where = cfg.endpoint_url if cfg and cfg.endpoint_url else "AWS"
         return f"{self.type_name} @ {where}"
 
     @property
     def aws(self) -> AwsSession:
         """The environment's single session, shared by all its aws-* sources."""
-        if self.ctx.aws is None:
+        cfg = self.aws_config
+        if cfg is None:
             raise CollectorError(
                 f"{self.type_name} needs AWS access but environment {self.ctx.environment} has "
                 "no [environments.<env>.aws] table",
                 hint="add an aws table (profile, regions, role_arn, endpoint_url)",
             )
-        if "aws_session" not in self.ctx.shared:
-            self.ctx.shared["aws_session"] = AwsSession(self.ctx.environment, self.ctx.aws)
-        return self.ctx.shared["aws_session"]
+        return self.ctx.cache.get(AwsSession, lambda: AwsSession(self.ctx.environment, cfg))
 
     def regions(self) -> list[str]:
         """Regions to collect for this source."""
@@ -250,30 +259,12 @@ class AwsCollector(Collector):
         items = list(items)
         if len(items) <= 1:
             return [fn(i) for i in items]
-        workers = min(self.ctx.aws.max_workers if self.ctx.aws else 4, len(items))
+        cfg = self.aws_config
+        workers = min(cfg.max_workers if cfg else 4, len(items))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parity-aws") as pool:
             return list(pool.map(fn, items))
 
     def collect(self) -> CollectorResult:
-        """Run the collector, translating every AWS failure into an actionable CollectorError."""
-        try:
-            import boto3  # noqa: F401  (the optional dependency, checked before anything else)
-        except ImportError as e:
-            raise CollectorError(
-                f"{self.type_name} needs boto3, which is not installed",
-                hint="pip install 'parity[aws]'",
-            ) from e
-        try:
-            return self.collect_aws()
-        except CollectorError:
-            raise
-        except Exception as e:
-            translated = self.translate(e)
-            if translated is e:
-                raise  # not an AWS error: the pipeline reports it as an internal error
-            raise translated from e
-
-    def collect_aws(self) -> CollectorResult:
         """Every configured region, in order; each region is get (SDK calls) then transform."""
         return CollectorResult(
             records=[r for region in self.regions() for r in self.collect_region(region)]
@@ -283,8 +274,9 @@ class AwsCollector(Collector):
         """Subclasses: the records of one region."""
         raise NotImplementedError
 
-    def translate(self, e: Exception) -> Exception:
+    def translate_error(self, error: Exception) -> CollectorError | None:
         """Map botocore errors to messages naming operation, code and the fix."""
+        e = error
         from botocore import exceptions as bx
 
         env = self.ctx.environment
@@ -310,7 +302,8 @@ class AwsCollector(Collector):
                     hint="refresh the credentials (e.g. `aws sso login`) or fix profile/role_arn",
                 )
             if code in _THROTTLED:
-                attempts = self.ctx.aws.max_attempts if self.ctx.aws else "?"
+                cfg = self.aws_config
+                attempts = cfg.max_attempts if cfg else "?"
                 return CollectorError(
                     f"{base}: throttled beyond {attempts} adaptive retries",
                     hint="lower max_workers or raise max_attempts in this environment's aws table",
@@ -350,7 +343,7 @@ class AwsCollector(Collector):
             return CollectorError(
                 f"AWS SDK error: {type(e).__name__}", hint="re-run with --debug for details"
             )
-        return e
+        return None
 
 
 def _snake(name: str) -> str:

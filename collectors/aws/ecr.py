@@ -92,7 +92,7 @@ def transform(
     return out
 
 
-class EcrCollector(AwsCollector):
+class EcrCollector(AwsCollector[EcrOptions]):
     """Lists repositories and their tagged images."""
 
     type_name = "aws-ecr"
@@ -101,7 +101,7 @@ class EcrCollector(AwsCollector):
     summary = "ECR repositories: tag -> digest, to catch moved tags across accounts"
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: EcrOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         ecr = self.client("ecr", region)
         repos = [

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.model import ConfigEntry, Image, Record, SecretRef
+from parity.model import ConfigEntry, Image, Record, RefBackend, SecretRef, ValueRef
 
-from ..images import parse_image_ref
+from .._imageref import parse_image_ref
 from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions, strip_arn
 from .ecr import resolve_digests
@@ -67,7 +67,12 @@ def transform(
                 )
                 out.append(
                     ConfigEntry(
-                        cscope, s["name"], None, where, ref=f"aws-secret:{ref}", env_var=True
+                        cscope,
+                        s["name"],
+                        None,
+                        where,
+                        value_ref=ValueRef(RefBackend(_secret_backend(s["valueFrom"])), ref),
+                        env_var=True,
                     )
                 )
             for key in ("cpu", "memory", "memoryReservation"):
@@ -82,7 +87,7 @@ def transform(
     return out
 
 
-class EcsCollector(AwsCollector):
+class EcsCollector(AwsCollector[EcsOptions]):
     """Walks clusters and services; DescribeServices 10 at a time, task definitions in parallel."""
 
     type_name = "aws-ecs"
@@ -99,7 +104,7 @@ class EcsCollector(AwsCollector):
         return cls.OPERATIONS
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: EcsOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         ecs = self.client("ecs", region)
         if opts.clusters:

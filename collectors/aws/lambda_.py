@@ -9,7 +9,7 @@ from pydantic import Field
 
 from parity.model import Dependency, Image, Record
 
-from ..images import parse_image_ref
+from .._imageref import parse_image_ref
 from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
 from .ecr import resolve_digests
@@ -82,7 +82,7 @@ def transform(
     return out
 
 
-class LambdaCollector(AwsCollector):
+class LambdaCollector(AwsCollector[LambdaOptions]):
     """ListFunctions (50 per page), then per-function concurrency (and image) in parallel."""
 
     type_name = "aws-lambda"
@@ -100,7 +100,7 @@ class LambdaCollector(AwsCollector):
         return ops
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: LambdaOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         lam = self.client("lambda", region)
         fns = [

@@ -72,7 +72,7 @@ def transform(
     return out
 
 
-class RdsCollector(AwsCollector):
+class RdsCollector(AwsCollector[RdsOptions]):
     """DescribeDBInstances / DescribeDBClusters (100 per page), user parameters per group."""
 
     type_name = "aws-rds"
@@ -81,7 +81,7 @@ class RdsCollector(AwsCollector):
     summary = "RDS: engine versions, instance class, multi-AZ, non-default parameters"
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: RdsOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         rds = self.client("rds", region)
         instances = list(self.paginate(rds, "DescribeDBInstances", "DBInstances", 100))

@@ -57,7 +57,7 @@ def transform(
     return out
 
 
-class SecretsCollector(AwsCollector):
+class SecretsCollector(AwsCollector[SecretsOptions]):
     """Lists secrets with server-side filters; values only with fingerprint = true."""
 
     type_name = "aws-secrets"
@@ -79,7 +79,7 @@ class SecretsCollector(AwsCollector):
         return ()
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: SecretsOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         filters = []
         if opts.prefix:
             filters.append({"Key": "name", "Values": [opts.prefix]})

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from parity.errors import CollectorError
-from parity.model import ConfigEntry, Record, SecretRef
+from parity.model import ConfigEntry, Record, RefBackend, SecretRef, ValueRef
 
 from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
@@ -60,14 +60,21 @@ def transform(
                 )
             )
             out.append(
-                ConfigEntry(scope, key, None, where, fingerprint=fp, ref=f"aws-ssm-secure:{key}")
+                ConfigEntry(
+                    scope,
+                    key,
+                    None,
+                    where,
+                    fingerprint=fp,
+                    value_ref=ValueRef(RefBackend.AWS_SSM, key),
+                )
             )
         else:
             out.append(ctx.config_entry(scope, key, p.get("Value", ""), where))
     return out
 
 
-class SsmCollector(AwsCollector):
+class SsmCollector(AwsCollector[SsmOptions]):
     """Reads Parameter Store with GetParametersByPath (10 per page, the API maximum)."""
 
     type_name = "aws-ssm"
@@ -80,7 +87,7 @@ class SsmCollector(AwsCollector):
         return ("kms:Decrypt",) if getattr(options, "fingerprint_secure", False) else ()
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: SsmOptions = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         ssm = self.client("ssm", region)
 

@@ -1,14 +1,27 @@
-"""Report formatters by name; each returns a string."""
+"""Report formatters by name; each returns a string.
+
+The registry names modules rather than importing them, so the CLI can offer `--format`
+choices without importing every formatter's dependencies (start-up time matters for a gate).
+"""
 
 from __future__ import annotations
 
-from .interface import Formatter
-from .json_report import render_json
-from .markdown import render_markdown
-from .table import render_table
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-FORMATTERS: dict[str, Formatter] = {
-    "table": render_table,
-    "json": render_json,
-    "markdown": render_markdown,
+if TYPE_CHECKING:
+    from .interface import Formatter
+
+# format name -> (module, function, file extensions that imply it)
+FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "table": ("parity.reports.table", "render_table", (".txt",)),
+    "json": ("parity.reports.json_report", "render_json", (".json",)),
+    "markdown": ("parity.reports.markdown", "render_markdown", (".md", ".markdown")),
 }
+
+
+def get_formatter(name: str) -> Formatter:
+    """The formatter registered under `name` (imported on first use)."""
+    module, func, _ = FORMATTERS[name]
+    formatter: Formatter = getattr(import_module(module), func)
+    return formatter

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from parity.errors import SnapshotError
+
+if TYPE_CHECKING:
+    from parity.policies.model import RuleSpec
+
 from parity.findings import REPORT_SCHEMA_VERSION, Report
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
     """Stable key order, two-space indent, trailing newline."""
     return report.model_dump_json(indent=2) + "\n"
 

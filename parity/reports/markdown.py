@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parity.policies.model import RuleSpec
+
 from parity.findings import Finding, Report
 
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
@@ -20,7 +26,7 @@ def _rows(findings: list[Finding]) -> list[str]:
     return lines
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
     """Score table, then one section per environment; waived findings folded away."""
     out = [f"# parity report: {', '.join(report.environments)} vs `{report.reference}`", ""]
     if not report.complete:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from tabulate import tabulate
+
+if TYPE_CHECKING:
+    from parity.policies.model import RuleSpec
 
 from parity.findings import Report
 
 _MARK = {"error": "ERR", "warning": "WARN", "info": "info"}
 
 
-def render_table(report: Report) -> str:
+def render_table(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
     """One block per environment: score line, then findings worst first."""
     out: list[str] = []
     status = "complete" if report.complete else "INCOMPLETE (a collector failed)"

@@ -9,15 +9,18 @@ import pytest
 
 from parity.errors import SnapshotError
 from parity.model import (
+    SNAPSHOT_SCHEMA_VERSION,
     CollectionError,
     ConfigEntry,
     Dependency,
     Image,
+    RefBackend,
     RequiredKey,
     SecretRef,
+    ValueRef,
     record_sort_key,
 )
-from parity.snapshot_io import atomic_write, load_snapshot, snapshot_to_json
+from parity.store import atomic_write, load_snapshot, snapshot_to_json
 
 from conftest import snap
 
@@ -45,10 +48,45 @@ def test_round_trip_is_canonical(tmp_path: Path) -> None:
     assert snapshot_to_json(snap("production", *RECORDS, errors=(err,))) == text
 
 
+def test_v1_snapshot_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "v1.json"
+    v1 = {
+        "schema_version": 1,
+        "environment": "staging",
+        "collected_at": "2026-01-01T00:00:00Z",
+        "parity_version": "0.1.0",
+        "records": [
+            {
+                "kind": "config",
+                "scope": "k8s/web",
+                "key": "PW",
+                "value": None,
+                "source": "a",
+                "ref": "k8s-secret:db/password",
+            },
+            {
+                "kind": "config",
+                "scope": "ecs/web",
+                "key": "DB",
+                "value": None,
+                "source": "b",
+                "ref": "aws-secret:parameter/shop/DB",
+            },
+        ],
+    }
+    path.write_text(json.dumps(v1))
+    records = load_snapshot(path).records
+    assert [r.value_ref for r in records] == [
+        ValueRef(RefBackend.K8S_SECRET, "db/password"),
+        ValueRef(RefBackend.AWS_SSM, "parameter/shop/DB"),
+    ]
+    assert records[0].value_ref.secret
+
+
 def test_newer_version_and_corrupt_files_are_clear_errors(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     data = json.loads(snapshot_to_json(snap("production", *RECORDS)))
-    path.write_text(json.dumps({**data, "schema_version": 2}))
+    path.write_text(json.dumps({**data, "schema_version": SNAPSHOT_SCHEMA_VERSION + 1}))
     with pytest.raises(SnapshotError, match="newer than this parity"):
         load_snapshot(path)
     path.write_text(json.dumps({**data, "records": [{"kind": "bogus"}]}))

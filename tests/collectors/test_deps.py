@@ -15,7 +15,7 @@ CTX = CollectContext("prod", DATA / "deps")
 
 
 def py(name: str) -> dict[str, tuple[str, bool]]:
-    result = PythonDepsCollector(PythonDepsOptions(path=name), CTX).collect()
+    result = PythonDepsCollector(PythonDepsOptions(path=name), CTX).run()
     return {r.name: (r.version, r.dev) for r in result.records}
 
 
@@ -31,7 +31,7 @@ def test_requirements_with_includes_extras_markers_hashes_urls() -> None:
 
 
 def test_requirement_sources_point_at_lines() -> None:
-    result = PythonDepsCollector(PythonDepsOptions(path="requirements.txt"), CTX).collect()
+    result = PythonDepsCollector(PythonDepsOptions(path="requirements.txt"), CTX).run()
     src = {r.name: r.source for r in result.records}
     assert src["cryptography"] == "requirements.txt:5"
     assert src["requests"] == "base.txt:1"
@@ -60,16 +60,16 @@ def test_pep503_normalization() -> None:
 
 
 def test_package_lock_v3_and_v1() -> None:
-    v3 = NodeDepsCollector(NodeDepsOptions(path="package-lock-v3.json"), CTX).collect()
+    v3 = NodeDepsCollector(NodeDepsOptions(path="package-lock-v3.json"), CTX).run()
     assert {r.name: (r.version, r.dev) for r in v3.records} == {
         "react": ("18.3.1", False),
         "@types/node": ("20.1.0", True),
     }
-    v1 = NodeDepsCollector(NodeDepsOptions(path="package-lock-v1.json"), CTX).collect()
+    v1 = NodeDepsCollector(NodeDepsOptions(path="package-lock-v1.json"), CTX).run()
     assert {r.name: r.version for r in v1.records} == {"lodash": "4.17.21", "jest": "29.7.0"}
     no_dev = NodeDepsCollector(
         NodeDepsOptions(path="package-lock-v1.json", include_dev=False), CTX
-    ).collect()
+    ).run()
     assert [r.name for r in no_dev.records] == ["lodash"]
 
 
@@ -80,7 +80,7 @@ def test_package_lock_v3_and_v1() -> None:
 def test_malformed_lock_files_name_file_and_line(name: str, kind: str, line: int) -> None:
     with pytest.raises(ParseError) as e:
         if kind == "node":
-            NodeDepsCollector(NodeDepsOptions(path=name), CTX).collect()
+            NodeDepsCollector(NodeDepsOptions(path=name), CTX).run()
         else:
-            PythonDepsCollector(PythonDepsOptions(path=name, format="poetry"), CTX).collect()
+            PythonDepsCollector(PythonDepsOptions(path=name, format="poetry"), CTX).run()
     assert (e.value.path, e.value.line) == (name, line)

@@ -1,4 +1,4 @@
-"""aws-s3 and aws-dynamodb: data-volume figures (objects/bytes, items/bytes) per bucket/table."""
+"""aws-s3: data-volume figures (objects and bytes) per bucket, by bounded listing or CloudWatch."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def s3_transform(rows: list[tuple[str, int, int, bool, str]], scope: str) -> lis
     return out
 
 
-class S3Collector(AwsCollector):
+class S3Collector(AwsCollector[S3Options]):
     """Counts objects and bytes per bucket: bounded listing, or CloudWatch storage metrics."""
 
     type_name = "aws-s3"
@@ -53,7 +53,7 @@ class S3Collector(AwsCollector):
         return cls.OPERATIONS
 
     def collect_region(self, region: str) -> list[Record]:
-        opts: S3Options = self.options  # type: ignore[assignment]
+        opts = self.options
         records: list[Record] = []
         s3 = self.client("s3", region)
         buckets = sorted(
@@ -104,48 +104,3 @@ class S3Collector(AwsCollector):
         objects = latest("NumberOfObjects", "AllStorageTypes")
         size = latest("BucketSizeBytes", "StandardStorage")
         return bucket, objects, size, False, f"s3:{bucket} (CloudWatch daily metric)"
-
-
-class DynamoOptions(AwsOptions):
-    """Options of aws-dynamodb."""
-
-    tables: list[str] = Field(default_factory=lambda: ["*"], description="Table name globs.")
-
-
-def dynamo_transform(tables: list[dict[str, Any]], scope: str) -> list[DataVolume]:
-    """DescribeTable results to records (DynamoDB refreshes counts about every 6 hours)."""
-    out = []
-    for t in sorted(tables, key=lambda t: t["TableName"]):
-        name = t["TableName"]
-        how = f"dynamodb:{name} (DescribeTable, ~6-hourly estimate)"
-        out.append(
-            DataVolume(scope, f"{name}:items", float(t.get("ItemCount", 0)), "items", False, how)
-        )
-        out.append(
-            DataVolume(
-                scope, f"{name}:bytes", float(t.get("TableSizeBytes", 0)), "bytes", False, how
-            )
-        )
-    return out
-
-
-class DynamoCollector(AwsCollector):
-    """ListTables (100 per page), DescribeTable per table in parallel."""
-
-    type_name = "aws-dynamodb"
-    Options = DynamoOptions
-    OPERATIONS = {"dynamodb": ("ListTables", "DescribeTable")}
-    summary = "DynamoDB tables: item count and size (DescribeTable estimates)"
-
-    def collect_region(self, region: str) -> list[Record]:
-        opts: DynamoOptions = self.options  # type: ignore[assignment]
-        records: list[Record] = []
-        ddb = self.client("dynamodb", region)
-        names = sorted(
-            n
-            for n in self.paginate(ddb, "ListTables", "TableNames", 100)
-            if any(fnmatch.fnmatchcase(n, g) for g in opts.tables)
-        )
-        tables = self.pool_map(lambda n, ddb=ddb: ddb.describe_table(TableName=n)["Table"], names)
-        records.extend(dynamo_transform(tables, self.scope_for(region)))
-        return records

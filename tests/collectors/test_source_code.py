@@ -14,7 +14,7 @@ from conftest import DATA
 
 def test_reads_across_languages() -> None:
     ctx = CollectContext("prod", DATA)
-    recs = SourceCodeCollector(SourceCodeOptions(path="src"), ctx).collect().records
+    recs = SourceCodeCollector(SourceCodeOptions(path="src"), ctx).run().records
     got = {r.key: r.has_default for r in recs}
     assert got == {
         "REQ_A": False,
@@ -42,7 +42,7 @@ def test_python_syntax_error_names_file_and_line(tmp_path) -> None:
     (tmp_path / "broken.py").write_text("x = 1\ndef (:\n")
     ctx = CollectContext("prod", tmp_path)
     with pytest.raises(ParseError) as e:
-        SourceCodeCollector(SourceCodeOptions(path="."), ctx).collect()
+        SourceCodeCollector(SourceCodeOptions(path="."), ctx).run()
     assert (e.value.path, e.value.line) == ("broken.py", 2)
 
 
@@ -51,6 +51,6 @@ def test_environ_filters_by_prefix_and_glob(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("OTHER_TWO", "2")
     monkeypatch.setenv("KEEP_ME", "3")
     opts = EnvironOptions(prefixes=["APPX_"], allow=["KEEP_*"], strip_prefix=True)
-    recs = EnvironCollector(opts, CollectContext("prod", DATA)).collect().records
+    recs = EnvironCollector(opts, CollectContext("prod", DATA)).run().records
     assert {r.key: r.value for r in recs} == {"ONE": "1", "KEEP_ME": "3"}
     assert all(r.env_var for r in recs)

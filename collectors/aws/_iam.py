@@ -32,12 +32,9 @@ def required_actions(settings: Settings, environments: list[str]) -> list[str]:
 
 def iam_policy(settings: Settings, environment: str | None) -> dict[str, Any]:
     """An IAM policy document (2012-10-17) allowing exactly the declared read-only calls."""
-    if environment is not None and environment not in settings.environments:
-        raise ConfigError(
-            f"unknown environment {environment!r}",
-            hint=f"configured: {', '.join(sorted(settings.environments))}",
-        )
     envs = [environment] if environment else sorted(settings.environments)
+    for env in envs:
+        settings.environment(env)
     actions = required_actions(settings, envs)
     if not actions:
         raise ConfigError(f"no aws-* sources configured for {', '.join(envs) or 'any environment'}")

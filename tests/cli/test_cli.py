@@ -83,10 +83,18 @@ def test_formats_and_atomic_output(tree, tmp_path: Path, fmt: str) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_to_missing_dir_is_exit_2_without_partial_file(tree, tmp_path: Path) -> None:
-    r = cli("check", "-c", project(tree), "-o", str(tmp_path / "no" / "such" / "r.txt"))
-    assert r.code == 2
-    assert not (tmp_path / "no").exists()
+def test_output_creates_missing_parent_dirs(tree, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "r.txt"
+    r = cli("check", "-c", project(tree), "-o", str(out))
+    assert r.code == 0 and out.is_file()
+
+
+def test_unwritable_output_is_exit_2_without_partial_file(tree, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = cli("check", "-c", project(tree), "-o", str(blocker / "r.txt"))
+    assert r.code == 2 and "cannot write" in r.err
+    assert blocker.read_text() == "x"
 
 
 def test_snapshot_then_check_from_snapshots_and_diff(tree, tmp_path: Path) -> None:

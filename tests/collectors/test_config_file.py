@@ -13,7 +13,7 @@ from conftest import DATA
 
 def collect(name: str) -> dict[str, object]:
     ctx = CollectContext("prod", DATA / "config")
-    result = ConfigFileCollector(ConfigFileOptions(path=name), ctx).collect()
+    result = ConfigFileCollector(ConfigFileOptions(path=name), ctx).run()
     return {r.key: r for r in result.records}
 
 

@@ -1,11 +1,13 @@
-"""Canonical JSON for snapshots and reports, atomic writes, and version-checked loading."""
+"""The snapshot file format: canonical JSON, version-checked loading, upgraders.
+
+Each older schema_version has an upgrader to the next, so snapshots saved by an older parity
+stay readable (a nightly history spans upgrades); a newer version is refused, never misread.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,21 +22,6 @@ from parity.model import (
 )
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and rename: readers never see half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def snapshot_to_json(snapshot: Snapshot) -> str:
@@ -57,6 +44,43 @@ def _adapter(kind: str) -> TypeAdapter[Any]:
     return _ADAPTERS[kind]
 
 
+_V1_BACKENDS = {
+    "k8s-secret": "k8s-secret",
+    "k8s-configmap": "k8s-configmap",
+    "aws-ssm-secure": "aws-ssm",
+}
+
+
+def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 -> v2: config records' free-string `ref` ("k8s-secret:db/pw") became a typed
+    `value_ref` {backend, name}."""
+    records = []
+    for raw in data.get("records") or []:
+        if isinstance(raw, dict) and raw.get("kind") == "config" and "ref" in raw:
+            raw = dict(raw)
+            prefix, _, name = str(raw.pop("ref")).partition(":")
+            backend = _V1_BACKENDS.get(prefix)
+            if backend is None:  # "aws-secret:" held both SSM parameters and secrets
+                backend = "aws-ssm" if name.startswith("parameter") else "aws-secretsmanager"
+            raw["value_ref"] = {"backend": backend, "name": name}
+        records.append(raw)
+    return {**data, "records": records, "schema_version": 2}
+
+
+UPGRADERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_v1}
+
+
+def snapshot_from_text(text: str, where: str) -> Snapshot:
+    """Parse and validate a snapshot file's text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SnapshotError(f"{where}:{e.lineno}: invalid JSON: {e.msg}") from e
+    except RecursionError as e:
+        raise SnapshotError(f"{where}: nested too deeply to be a parity snapshot") from e
+    return snapshot_from_data(data, where)
+
+
 def snapshot_from_data(data: Any, where: str) -> Snapshot:
     """Validate a parsed snapshot; refuse files from a newer parity instead of misreading them."""
     if not isinstance(data, dict):
@@ -70,6 +94,11 @@ def snapshot_from_data(data: Any, where: str) -> Snapshot:
             f"({SNAPSHOT_SCHEMA_VERSION})",
             hint="upgrade parity to read it",
         )
+    while version < SNAPSHOT_SCHEMA_VERSION:
+        if version not in UPGRADERS:
+            raise SnapshotError(f"{where}: snapshot schema_version {version} is not supported")
+        data = UPGRADERS[version](data)
+        version = data["schema_version"]
     records = []
     for i, raw in enumerate(data.get("records") or []):
         kind = raw.get("kind") if isinstance(raw, dict) else None
@@ -86,14 +115,3 @@ def snapshot_from_data(data: Any, where: str) -> Snapshot:
         first = e.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
         raise SnapshotError(f"{where}: {loc}: {first['msg']}") from e
-
-
-def load_snapshot(path: Path) -> Snapshot:
-    """Read a snapshot file written by `parity snapshot`."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise SnapshotError(f"cannot read snapshot {path}: {e.strerror}") from e
-    except json.JSONDecodeError as e:
-        raise SnapshotError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from e
-    return snapshot_from_data(data, str(path))

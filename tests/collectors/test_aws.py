@@ -13,8 +13,9 @@ from aws_env import CANARY, PROD, REGION, STAGING, free_port, parity_toml
 from parity.collectors import COLLECTORS
 from parity.collectors.aws import AWS_COLLECTORS
 from parity.collectors.aws.base import AwsSession, is_read_only
+from parity.collectors.aws.config import AwsConfig
 from parity.collectors.interface import CollectContext
-from parity.settings import AwsConfig, load_settings
+from parity.settings import load_settings
 
 from conftest import cli
 
@@ -67,7 +68,9 @@ def collector(type_name: str, endpoint: str, account: str, **options: Any) -> An
         max_attempts=2,
         role_arn=f"arn:aws:iam::{account}:role/parity",
     )
-    return cls(cls.Options(**options), CollectContext("production", Path("."), aws=cfg))
+    return cls(
+        cls.Options(**options), CollectContext("production", Path("."), connections={"aws": cfg})
+    )
 
 
 OPTIONS: dict[str, dict[str, Any]] = {
@@ -81,7 +84,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
 @pytest.mark.parametrize("cls", AWS_COLLECTORS, ids=lambda c: c.type_name)
 def test_recorded_calls_are_declared_and_read_only(cls: Any, moto_endpoint: str) -> None:
     c = collector(cls.type_name, moto_endpoint, PROD, **OPTIONS.get(cls.type_name, {}))
-    result = c.collect()
+    result = c.run()
     assert result.records, f"{cls.type_name} collected nothing"
     declared = c.declared_operations(c.options)
     assert all(is_read_only(op) for ops in declared.values() for op in ops)
@@ -93,7 +96,7 @@ def test_recorded_calls_are_declared_and_read_only(cls: Any, moto_endpoint: str)
 def test_missing_resource_types_are_not_errors(moto_endpoint: str) -> None:
     empty = "333333333333"
     for t in ("aws-ecs", "aws-rds", "aws-dynamodb", "aws-ecr", "aws-lambda"):
-        assert collector(t, moto_endpoint, empty).collect().records == []
+        assert collector(t, moto_endpoint, empty).run().records == []
 
 
 def test_iam_policy_from_declarations(moto_endpoint: str, tree: Any) -> None:
@@ -226,7 +229,7 @@ def test_missing_parameter_path_is_an_error(moto_endpoint: str) -> None:
     from parity.errors import CollectorError
 
     with pytest.raises(CollectorError, match="no SSM parameters under /shop/nope/"):
-        collector("aws-ssm", moto_endpoint, PROD, paths=["/shop/nope/"]).collect()
+        collector("aws-ssm", moto_endpoint, PROD, paths=["/shop/nope/"]).run()
 
 
 def test_fetched_canary_secret_appears_in_no_output(
@@ -259,8 +262,8 @@ def test_aws_settings_from_environment(tree: Any, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PARITY_ENVIRONMENTS__STAGING__AWS__ENDPOINT_URL", "http://127.0.0.1:2")
     monkeypatch.setenv("PARITY_ENVIRONMENTS__STAGING__AWS__MAX_WORKERS", "3")
     s = load_settings(cfg)
-    staging = s.environments["staging"].aws
-    assert staging is not None
+    staging = AwsConfig.model_validate(s.environments["staging"].connections["aws"])
     assert (staging.endpoint_url, staging.max_workers) == ("http://127.0.0.1:2", 3)
     assert staging.role_arn == f"arn:aws:iam::{STAGING}:role/parity-audit"
-    assert s.environments["production"].aws.endpoint_url == "http://127.0.0.1:1"  # type: ignore[union-attr]
+    prod = AwsConfig.model_validate(s.environments["production"].connections["aws"])
+    assert prod.endpoint_url == "http://127.0.0.1:1"

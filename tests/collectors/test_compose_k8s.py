@@ -19,7 +19,7 @@ def by_kind(records: list, kind: type) -> dict[tuple[str, str], object]:
 
 def test_compose_services() -> None:
     ctx = CollectContext("prod", DATA / "compose")
-    recs = ComposeCollector(ComposeOptions(path="docker-compose.yml"), ctx).collect().records
+    recs = ComposeCollector(ComposeOptions(path="docker-compose.yml"), ctx).run().records
     images = by_kind(recs, Image)
     web = images[("compose/web", "web")]
     assert (web.repository, web.tag, web.digest) == (
@@ -45,7 +45,7 @@ def test_compose_services() -> None:
 
 def test_k8s_objects() -> None:
     ctx = CollectContext("prod", DATA / "k8s")
-    recs = K8sCollector(K8sOptions(path="manifests.yaml"), ctx).collect().records
+    recs = K8sCollector(K8sOptions(path="manifests.yaml"), ctx).run().records
     images = by_kind(recs, Image)
     assert set(images) == {
         ("k8s/CronJob/nightly", "job"),
@@ -56,8 +56,8 @@ def test_k8s_objects() -> None:
     api = "k8s/Deployment/api/api"
     assert cfg[(api, "MODE")].value == "fast" and cfg[(api, "MODE")].env_var
     assert cfg[(api, "COLOR")].value == "blue"
-    assert cfg[(api, "API_KEY")].ref == "k8s-secret:stripe/key"
-    assert cfg[(api, "DB_password")].ref == "k8s-secret:creds/password"
+    assert cfg[(api, "API_KEY")].value_ref == ("k8s-secret", "stripe/key")
+    assert cfg[(api, "DB_password")].value_ref == ("k8s-secret", "creds/password")
     assert cfg[(api, "POD_IP")].value == "fieldRef:status.podIP"
     assert cfg[(api, "resources")].structured == {"limits": {"memory": "1Gi"}}
     assert cfg[("k8s/Deployment/api", "replicas")].value == "3"
@@ -74,12 +74,12 @@ def test_k8s_objects() -> None:
 def test_k8s_malformed_yaml() -> None:
     ctx = CollectContext("prod", DATA / "k8s")
     with pytest.raises(ParseError) as e:
-        K8sCollector(K8sOptions(path="bad.yaml"), ctx).collect()
+        K8sCollector(K8sOptions(path="bad.yaml"), ctx).run()
     assert e.value.path == "bad.yaml" and e.value.line == 2
 
 
 def test_compose_malformed_yaml() -> None:
     ctx = CollectContext("prod", DATA / "compose")
     with pytest.raises(ParseError) as e:
-        ComposeCollector(ComposeOptions(path="bad-compose.yml"), ctx).collect()
+        ComposeCollector(ComposeOptions(path="bad-compose.yml"), ctx).run()
     assert e.value.path == "bad-compose.yml" and e.value.line == 4

@@ -51,7 +51,7 @@ def test_text_after_closing_quote_is_an_error() -> None:
 def test_collector_reports_duplicates_and_fingerprints_secrets(tmp_path) -> None:
     (tmp_path / ".env").write_text("DB_PASSWORD=hunter2-very-secret\nLEVEL=1\nLEVEL=2\n")
     ctx = CollectContext("staging", tmp_path)
-    result = DotenvCollector(FileOptions(path=".env"), ctx).collect()
+    result = DotenvCollector(FileOptions(path=".env"), ctx).run()
     by_key = {r.key: r for r in result.records}
     assert by_key["LEVEL"].value == "2" and by_key["LEVEL"].source == ".env:3"
     assert by_key["DB_PASSWORD"].value is None

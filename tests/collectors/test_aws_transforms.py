@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from parity.collectors.aws import ecs, lambda_, rds, ssm, volumes
+from parity.collectors.aws import dynamodb, ecs, lambda_, rds, s3, ssm
 from parity.collectors.aws.base import iam_action, strip_arn
 from parity.collectors.interface import CollectContext
 from parity.model import ConfigEntry, DataVolume, Dependency, Image, SecretRef
@@ -33,7 +33,7 @@ def test_ssm_transform_relative_keys_and_secure_strings() -> None:
     token = cfg[("aws-ssm", "API_TOKEN")]
     assert token.value is None and token.fingerprint  # a secret in a String param
     secure = cfg[("aws-ssm", "db/PASSWORD")]
-    assert secure.ref == "aws-ssm-secure:db/PASSWORD" and secure.fingerprint is None
+    assert str(secure.value_ref) == "aws-ssm:db/PASSWORD" and secure.fingerprint is None
     ref = by_key(recs, SecretRef)[("aws-ssm", "db/PASSWORD")]
     assert ref.version == "7" and ref.fingerprint is None  # ciphertext is never fingerprinted
     assert "ciphertext" not in repr(recs) and "ghp_" not in repr(recs)
@@ -58,7 +58,10 @@ def test_ecs_transform() -> None:
     assert cfg[(w, "desiredCount")].value == "3" and cfg[(w, "launchType")].value == "FARGATE"
     assert cfg[(w, "task.memory")].value == "2048"
     assert cfg[(f"{w}/web", "APP_ENV")].env_var
-    assert cfg[(f"{w}/web", "DB_PASSWORD")].ref == "aws-secret:parameter/shop/prod/DB_PASSWORD"
+    assert cfg[(f"{w}/web", "DB_PASSWORD")].value_ref == (
+        "aws-ssm",
+        "parameter/shop/prod/DB_PASSWORD",
+    )
     assert cfg[(f"{w}/web", "command")].value == "/entry.sh gunicorn app:app"
     assert cfg[(f"{w}/web", "logDriver")].value == "awslogs"
     refs = by_key(recs, SecretRef)
@@ -102,13 +105,13 @@ def test_rds_transform() -> None:
 
 def test_volume_transforms() -> None:
     table = canned("dynamodb_describe_table.json")["Table"]
-    recs = volumes.dynamo_transform([table], "aws-dynamodb")
+    recs = dynamodb.dynamo_transform([table], "aws-dynamodb")
     assert [(r.key, r.value, r.exact) for r in recs] == [
         ("shop-prod-orders:items", 120000.0, False),
         ("shop-prod-orders:bytes", 52428800.0, False),
     ]
-    s3 = volumes.s3_transform([("b", 10, 1000, True, "s3:b")], "aws-s3")
-    assert all(isinstance(r, DataVolume) and r.exact for r in s3)
+    buckets = s3.s3_transform([("b", 10, 1000, True, "s3:b")], "aws-s3")
+    assert all(isinstance(r, DataVolume) and r.exact for r in buckets)
 
 
 def test_arn_and_iam_helpers() -> None:
@@ -129,5 +132,5 @@ def test_missing_boto3_is_an_actionable_collector_error(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 -> ImportError
     c = SsmCollector(SsmOptions(paths=["/a/"]), CTX)
     with pytest.raises(CollectorError, match="needs boto3") as e:
-        c.collect()
+        c.run()
     assert e.value.hint == "pip install 'parity[aws]'"

@@ -1,0 +1,44 @@
+"""The exit-code authority: the documented codes and the gate that picks one for a report.
+
+CI systems key on these numbers, so they are defined once and every command maps its outcome
+through here (errors through their `exit_code`, reports through `gate`).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parity.findings import Report
+
+
+class ExitCode(IntEnum):
+    """Documented process exit codes."""
+
+    OK = 0  # no unwaived finding at or above --fail-on
+    FINDINGS = 1  # such findings exist
+    USAGE = 2  # usage or configuration error
+    INCOMPLETE = 3  # a collector failed: the audit cannot vouch for what it did not see
+    INTERNAL = 4  # a bug in parity: never 1, which means "findings"
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shell convention
+
+
+FAIL_ON_LEVELS = ("error", "warning", "info", "never")
+
+
+def gate(report: Report, fail_on: str, allow_incomplete: bool) -> ExitCode:
+    """Exit code for a report under --fail-on / --allow-incomplete.
+
+    An incomplete audit exits 3 even when findings exist: "we could not see everything" is the
+    more urgent message. --allow-incomplete counts collector-failed as an ordinary error finding.
+    """
+    from parity.findings import Severity
+
+    if not report.complete and not allow_incomplete:
+        return ExitCode.INCOMPLETE
+    if fail_on == "never":
+        return ExitCode.OK
+    threshold = Severity(fail_on).rank
+    failing = any(f.severity.rank >= threshold for f in report.findings if not f.waived)
+    return ExitCode.FINDINGS if failing else ExitCode.OK

@@ -1,0 +1,79 @@
+"""Display helpers shared by rules: how values, places and images are shown in findings.
+
+Secrets are never shown: a secret entry displays as `<secret: redacted>`, a reference by its
+store and name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parity.model import ConfigEntry, Image, SecretRef
+
+REDACTED = "<secret: redacted>"
+
+
+def show(record: ConfigEntry | None) -> str | None:
+    """A config value as it may be displayed: secrets are never shown, references are named."""
+    if record is None:
+        return None
+    if record.value is not None:
+        return record.value
+    if record.value_ref:
+        return f"<ref {record.value_ref}>"
+    return REDACTED
+
+
+def short(text: str, limit: int = 40) -> str:
+    """Abbreviate digests and long values so a table cell stays readable."""
+    text = re.sub(r"(sha256:[0-9a-f]{12})[0-9a-f]{52}", r"\1…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
+    """Shorten two long values around where they first differ, so the difference shows."""
+    if len(a) <= limit and len(b) <= limit:
+        return a, b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    start = max(0, i - 10)
+    lead = "…" if start else ""
+    return lead + short(a[start:], limit), lead + short(b[start:], limit)
+
+
+def where(r: ConfigEntry | SecretRef) -> str:
+    """`KEY (scope)`: the same key can live in several sources and workloads."""
+    return f"{r.key} ({r.scope})"
+
+
+def image_name(repository: str) -> str:
+    """Repository without its registry host: ECR hosts embed the account id, which differs
+    between environments while the image is the same."""
+    host, sep, rest = repository.partition("/")
+    if sep and ("." in host or ":" in host or host == "localhost"):
+        return rest
+    return repository
+
+
+def img(i: Image) -> str:
+    """Short image label: registry host dropped, digest abbreviated."""
+    out = image_name(i.repository) + (f":{i.tag}" if i.tag else "")
+    return out + (f"@{i.digest[:19]}…" if i.digest else "")
+
+
+def explain(a: Any, b: Any) -> str:
+    """Which paths of two structured values differ (deepdiff, imported only when needed)."""
+    from deepdiff import DeepDiff
+
+    paths = sorted(DeepDiff(a, b).affected_paths)
+    pretty = [
+        re.sub(r"\['([^']*)'\]|\[(\d+)\]", lambda m: "." + (m[1] or m[2]), p)
+        .removeprefix("root")
+        .lstrip(".")
+        or "(root)"
+        for p in paths
+    ]
+    shown = ", ".join(pretty[:5])
+    return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")

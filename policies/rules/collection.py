@@ -1,0 +1,21 @@
+"""Collection rules: a source that could not be read makes the audit incomplete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .interface import Draft, RuleContext, rule
+
+
+@rule("collector-failed")
+def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
+    """Each failed source: the audit is incomplete and must not pass."""
+    for env in ctx.envs:
+        for e in ctx.snapshots[env].errors:
+            yield Draft(
+                env,
+                f"source:{e.collector}:{e.source}",
+                f"{e.collector} source {e.source} failed: {e.message}",
+                suggestion=e.hint,
+                source=e.source,
+            )

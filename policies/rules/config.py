@@ -1,0 +1,294 @@
+"""Configuration rules: keys missing, misspelt, drifted, unsafe, or breaking a contract."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from parity.diff import subject_of
+from parity.model import ConfigEntry, Kind, RequiredKey
+from parity.normalize import containing
+
+from ._display import contrast, explain, show, where
+from .interface import Draft, RuleContext, rule
+
+
+@rule("missing-key")
+def missing_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Config keys set in the reference but not in env X, and the reverse (level `reverse`)."""
+    for env, diff in ctx.pairs.items():
+        for r in diff.missing.get(Kind.CONFIG, []):
+            assert isinstance(r, ConfigEntry)
+            if r.value_ref and r.value_ref.secret:
+                continue  # secret-missing reports the reference itself
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{where(r)} is set in {ctx.reference} but missing in {env}",
+                expected=show(r),
+                suggestion=f"add {r.key} to {env}",
+                source=r.source,
+            )
+        for r in diff.extra.get(Kind.CONFIG, []):
+            assert isinstance(r, ConfigEntry)
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{where(r)} is set in {env} but not in {ctx.reference}",
+                actual=show(r),
+                suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
+                source=r.source,
+                level="reverse",
+            )
+
+
+@rule("key-typo")
+def key_typo(ctx: RuleContext) -> Iterator[Draft]:
+    """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean."""
+    for env, diff in ctx.pairs.items():
+        for want, got in diff.typos:
+            yield Draft(
+                env,
+                subject_of(got),
+                f"{got.key} in {env} looks like a typo of "
+                f"{want.key} (set in {ctx.reference}); did you mean {want.key}?",
+                expected=want.key,
+                actual=got.key,
+                suggestion=f"rename {got.key} to {want.key}",
+                source=got.source,
+            )
+
+
+@rule("value-drift")
+def value_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Values that differ after env-name normalization; secrets are never compared by value.
+
+    Under a must-equal contract the finding takes the `must-equal` level.
+    """
+    for env, diff in ctx.pairs.items():
+        for a, b in diff.changed.get(Kind.CONFIG, []):
+            assert isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)
+            if (a.fingerprint or b.fingerprint) and (
+                a.value is None or b.value is None or a.value == b.value
+            ):
+                continue  # secret (or secret part) differs: that is expected, not drift
+            left, right = show(a) or "", show(b) or ""
+            if (a.value is None) != (b.value is None) and (a.value_ref is None) != (
+                b.value_ref is None
+            ):
+                continue  # literal vs reference: plaintext-secret's business
+            if ctx.normalizer.same(ctx.reference, left, env, right):
+                continue
+            subject = subject_of(b)
+            contract = ctx.policy.contract_for(b.key, subject)
+            if contract and contract.rule in ("may-differ", "must-differ"):
+                continue
+            must_equal = bool(contract and contract.rule == "must-equal")
+            if a.structured is not None and b.structured is not None:
+                detail = f"changed at {explain(a.structured, b.structured)}"
+            else:
+                got, want = contrast(right, left)
+                detail = f"{got!r} vs {want!r} in {ctx.reference}"
+            message = f"{where(b)} differs: {detail}"
+            if must_equal:
+                message += " (must-equal contract)"
+            yield Draft(
+                env,
+                subject,
+                message,
+                expected=left,
+                actual=right,
+                suggestion=f"set {b.key} as in {ctx.reference}, or declare it may-differ",
+                source=b.source,
+                level="must-equal" if must_equal else None,
+            )
+
+
+@rule("cross-env-reference")
+def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
+    """A value that names another environment (staging pointing at production)."""
+    for env in ctx.envs:
+        needles = ctx.normalizer.foreign_tokens(env)
+        for kind in (Kind.CONFIG, Kind.SECRET_REF):
+            records = ctx.indexes[env].kind_records(kind)
+            texts = [
+                (r.value or str(r.value_ref or "")) if isinstance(r, ConfigEntry) else r.key
+                for r in records
+            ]
+            for i in containing(texts, needles):
+                r, text = records[i], texts[i]
+                hit = ctx.normalizer.foreign(env, text)
+                if not hit:
+                    continue
+                other, token = hit
+                if ctx.production_like[env] and ctx.production_like.get(other, False):
+                    continue  # canary reading production resources is by design
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} in {env} names {other!r} "
+                    f"(token {token!r}): {env} may be using {other}'s resource",
+                    actual=text,
+                    suggestion=f"point {r.key} at {env}'s own resource",
+                    source=r.source,
+                )
+
+
+_TRUTHY = {"1", "true", "yes", "on", "y"}
+_DEV_ENVS = {"development", "dev", "local", "test", "testing"}
+_ENV_KEYS = {
+    "node_env",
+    "app_env",
+    "flask_env",
+    "rails_env",
+    "rack_env",
+    "django_env",
+    "environment",
+    "env",
+    "go_env",
+    "aspnetcore_environment",
+}
+_DEV_SERVERS = re.compile(
+    r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
+    r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
+    r"|\bhypercorn\b.*--reload\b|\bgunicorn\b.*--reload\b"
+)
+_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
+
+
+def unsafe_value(key: str, value: str) -> str | None:
+    """Why a value is unsafe for production, or None."""
+    leaf = re.split(r"[./]", key)[-1].lower()
+    if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
+        return f"{key}={value} turns debug mode on"
+    if leaf in _ENV_KEYS and value.strip().lower() in _DEV_ENVS:
+        return f"{key}={value} selects a development mode"
+    if leaf == "command" and _DEV_SERVERS.search(value):
+        return f"command {value!r} runs a development server"
+    if "://" in value:
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if host in _LOOPBACK:
+            return f"{key} points at {host}, which is the container itself in production"
+    return None
+
+
+@rule("unsafe-prod-value")
+def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
+    """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        records = ctx.indexes[env].kind_records(Kind.CONFIG)
+        values = [r.value or "" for r in records if isinstance(r, ConfigEntry)]
+        candidates = set(containing(values, _LOOPBACK))
+        candidates.update(containing([r.key for r in records], ("debug", "env", "command")))
+        for i in sorted(candidates):
+            r = records[i]
+            assert isinstance(r, ConfigEntry)
+            if r.value is None:
+                continue
+            why = unsafe_value(r.key, r.value)
+            if why:
+                suffix = "" if env == ctx.reference else f" ({env} is production-like)"
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    why + suffix,
+                    actual=r.value,
+                    suggestion="use the production setting",
+                    source=r.source,
+                )
+
+
+@rule("unset-required-key")
+def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Keys the code reads without a default that the environment never sets."""
+    for env in ctx.envs:
+        if ctx.snapshots[env].errors:
+            continue  # a failed source may be what sets the key; collector-failed covers it
+        index = ctx.indexes[env]
+        required = [
+            r
+            for r in index.kind_records(Kind.REQUIRED_KEY)
+            if isinstance(r, RequiredKey) and not r.has_default
+        ]
+        if not required:
+            continue
+        provided = {
+            r.key
+            for r in index.kind_records(Kind.CONFIG)
+            if isinstance(r, ConfigEntry) and r.env_var
+        }
+        for r in required:
+            if r.key not in provided:
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"the code reads {r.key} (at {r.source}) with no "
+                    f"default, but {env} does not set it",
+                    suggestion=f"set {r.key} in {env}",
+                    source=r.source,
+                )
+
+
+@rule("contract-violation")
+def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
+    """must-differ contracts and per-environment regexes."""
+    contracts = [c for c in ctx.policy.contracts if c.rule == "must-differ" or c.regex]
+    if not contracts:
+        return
+    ref_index = ctx.indexes[ctx.reference]
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            assert isinstance(r, ConfigEntry)
+            subject = subject_of(r)
+            c = ctx.policy.contract_for(r.key, subject)
+            if c is None:
+                continue
+            for env_glob, rx in c.regex.items():
+                if (
+                    fnmatch.fnmatchcase(env, env_glob)
+                    and r.value is not None
+                    and not re.search(rx, r.value)
+                ):
+                    yield Draft(
+                        env,
+                        subject,
+                        f"{r.key}={r.value!r} does not match the contract /{rx}/ for {env}",
+                        actual=r.value,
+                        expected=f"/{rx}/",
+                        source=r.source,
+                    )
+            if c.rule == "must-differ" and env != ctx.reference:
+                other = ref_index.groups.get(r.group, {}).get(r.key)
+                if isinstance(other, ConfigEntry) and (
+                    (r.fingerprint and r.fingerprint == other.fingerprint)
+                    or (r.value is not None and r.value == other.value)
+                ):
+                    yield Draft(
+                        env,
+                        subject,
+                        f"{r.key} must differ between {env} and {ctx.reference} but is the same",
+                        source=r.source,
+                        suggestion=f"give {env} its own value",
+                    )
+
+
+@rule("duplicate-key")
+def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Keys assigned twice in one file (noticed by the collector)."""
+    for env in ctx.envs:
+        for n in ctx.snapshots[env].notices:
+            if n.code == "duplicate-key":
+                yield Draft(
+                    env,
+                    f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}",
+                    n.message,
+                    suggestion="delete the earlier assignment",
+                    source=n.source,
+                )

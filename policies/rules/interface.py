@@ -1,0 +1,66 @@
+"""What a rule is: a function from the aligned environments to Drafts, registered by id.
+
+A rule never decides how bad its finding is: it may name a *level* (a sub-case such as a moved
+image tag or a major version) and the policy maps rule + level to a severity, so every severity
+is policy-settable. Rule metadata (category, title, rationale, remedy) lives in the policy pack
+(`policies/default.yaml`), the one source the engine and the report formatters both read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from parity.diff import EnvIndex, PairDiff
+from parity.model import Snapshot
+from parity.normalize import EnvNormalizer
+
+from ..model import Policy
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A finding before policy: what and where, not yet how bad or whether waived.
+
+    level: the sub-case whose policy severity applies (`reverse`, `moved-tag`, `major`…);
+    None means the rule's own severity.
+    """
+
+    environment: str
+    subject: str
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+    suggestion: str | None = None
+    source: str | None = None
+    level: str | None = None
+
+
+@dataclass
+class RuleContext:
+    """Everything rules may look at; built once per evaluation."""
+
+    reference: str
+    envs: list[str]
+    snapshots: dict[str, Snapshot]
+    indexes: dict[str, EnvIndex]
+    pairs: dict[str, PairDiff]
+    policy: Policy
+    normalizer: EnvNormalizer
+    production_like: dict[str, bool]
+
+
+Rule = Callable[[RuleContext], Iterator[Draft]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str) -> Callable[[Rule], Rule]:
+    """Register a rule implementation under its stable id (ids are never retyped elsewhere)."""
+
+    def register(fn: Rule) -> Rule:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id!r} registered twice")
+        RULES[rule_id] = fn
+        return fn
+
+    return register

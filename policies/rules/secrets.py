@@ -1,0 +1,92 @@
+"""Secret rules: references missing, credentials shared across environments, literal secrets.
+
+Secret values are never compared here: only keyed fingerprints, references and redacted forms.
+A content digest (plain hash of non-secret structure) is not a fingerprint and never feeds
+secret-shared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from parity.diff import EnvIndex, subject_of
+from parity.model import ConfigEntry, Kind, SecretRef
+
+from ._display import REDACTED, where
+from .interface import Draft, RuleContext, rule
+
+
+@rule("secret-missing")
+def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
+    """Secret references the reference has and env X lacks."""
+    for env, diff in ctx.pairs.items():
+        for r in diff.missing.get(Kind.SECRET_REF, []):
+            assert isinstance(r, SecretRef)
+            exposed = f" (as {r.env_var})" if r.env_var else ""
+            yield Draft(
+                env,
+                subject_of(r),
+                f"secret {r.name}{exposed} is referenced in "
+                f"{ctx.reference} ({r.backend}) but not in {env}",
+                expected=r.name,
+                suggestion=f"create {r.name} in {env}'s {r.backend} and reference it",
+                source=r.source,
+            )
+
+
+def _fingerprints(index: EnvIndex) -> dict[str, list[ConfigEntry | SecretRef]]:
+    out: dict[str, list[ConfigEntry | SecretRef]] = defaultdict(list)
+    for kind in (Kind.CONFIG, Kind.SECRET_REF):
+        for r in index.kind_records(kind):
+            if isinstance(r, ConfigEntry | SecretRef) and r.fingerprint:
+                out[r.fingerprint].append(r)
+    return out
+
+
+@rule("secret-shared")
+def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
+    """The same keyed fingerprint in two environments: one credential, two environments."""
+    ref_fps = _fingerprints(ctx.indexes[ctx.reference])
+    for env in ctx.pairs:
+        if ctx.production_like[env] and ctx.production_like[ctx.reference]:
+            continue  # production-like peers (canary) share production credentials by design
+        for fp, records in sorted(_fingerprints(ctx.indexes[env]).items()):
+            if fp not in ref_fps:
+                continue
+            ref_names = ", ".join(sorted({where(r) for r in ref_fps[fp]}))
+            for r in records:
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{where(r)} in {env} holds the same secret value as "
+                    f"{ref_names} in {ctx.reference} (fingerprints match)",
+                    suggestion=f"rotate the credential so {env} has its own",
+                    source=r.source,
+                )
+
+
+@rule("plaintext-secret")
+def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
+    """A secret literal where another environment references a secret store."""
+    referenced: dict[tuple[str, str], str] = {}
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            if isinstance(r, ConfigEntry) and r.value_ref and r.value is None:
+                referenced.setdefault((r.scope, r.key), f"{env} ({r.value_ref})")
+    if not referenced:
+        return
+    for env in ctx.envs:
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            if not isinstance(r, ConfigEntry) or not r.fingerprint:
+                continue
+            if r.secret and r.value_ref is None and (r.scope, r.key) in referenced:
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} is a literal secret in {env}, while "
+                    f"{referenced[(r.scope, r.key)]} references a secret store",
+                    actual=REDACTED,
+                    suggestion="move the value into the secret store and reference it",
+                    source=r.source,
+                )

@@ -1,0 +1,118 @@
+"""Config rules: a case that fires and a close case that must not."""
+
+from __future__ import annotations
+
+from parity.model import (
+    ConfigEntry,
+    RequiredKey,
+)
+
+from conftest import FP, c, report_for, rules_hit, snap
+
+
+def test_missing_key_both_directions() -> None:
+    r = report_for(
+        snap("production", c("A", "1"), c("B", "2")), snap("staging", c("A", "1"), c("Z", "9"))
+    )
+    hits = {(f.subject, f.severity) for f in r.findings if f.rule == "missing-key"}
+    assert hits == {("config:env:B", "error"), ("config:env:Z", "warning")}
+
+
+def test_no_missing_key_when_equal() -> None:
+    r = report_for(snap("production", c("A", "1")), snap("staging", c("A", "1")))
+    assert r.findings == []
+
+
+def test_key_typo_replaces_missing_pair() -> None:
+    r = report_for(
+        snap("production", c("DATABASE_URL", "x")), snap("staging", c("DATABSE_URL", "x"))
+    )
+    assert [f.rule for f in r.findings] == ["key-typo"]
+    assert "did you mean DATABASE_URL" in r.findings[0].message
+    r2 = report_for(
+        snap("production", c("DATABASE_URL", "x")), snap("staging", c("QUEUE_NAME", "x"))
+    )
+    assert rules_hit(r2, "key-typo") == []
+
+
+def test_value_drift_normalizes_env_names_and_uses_contracts() -> None:
+    prod = snap("production", c("DB_HOST", "db.prod.internal"), c("LEVEL", "INFO"), c("CUR", "EUR"))
+    stg = snap("staging", c("DB_HOST", "db.staging.internal"), c("LEVEL", "DEBUG"), c("CUR", "USD"))
+    r = report_for(prod, stg, policy={"contracts": [{"keys": ["CUR"], "rule": "must-equal"}]})
+    drift = {f.subject: f.severity for f in r.findings if f.rule == "value-drift"}
+    assert drift == {"config:env:LEVEL": "info", "config:env:CUR": "error"}
+    r2 = report_for(
+        prod, stg, policy={"contracts": [{"keys": ["LEVEL", "CUR"], "rule": "may-differ"}]}
+    )
+    assert rules_hit(r2, "value-drift") == []
+
+
+def test_value_drift_never_compares_secrets_and_explains_structures() -> None:
+    prod = snap(
+        "production",
+        c("TOKEN", None, fingerprint=FP),
+        c("resources", '{"a":1}', structured={"limits": {"memory": "1Gi"}}),
+    )
+    stg = snap(
+        "staging",
+        c("TOKEN", None, fingerprint=FP.replace("0", "1")),
+        c("resources", '{"a":2}', structured={"limits": {"memory": "2Gi"}}),
+    )
+    r = report_for(prod, stg)
+    assert [f.subject for f in r.findings] == ["config:env:resources"]
+    assert "limits.memory" in r.findings[0].message
+
+
+def test_cross_env_reference() -> None:
+    r = report_for(
+        snap("production", c("API", "https://api.prod.internal")),
+        snap("staging", c("API", "https://api.prod.internal")),
+    )
+    assert rules_hit(r, "cross-env-reference") == [("staging", "config:env:API")]
+    r = report_for(
+        snap("production", c("API", "https://api.prod.internal")),
+        snap("staging", c("API", "https://api.staging.internal")),
+    )
+    assert rules_hit(r, "cross-env-reference") == []
+
+
+def test_unsafe_prod_value_only_in_production_like() -> None:
+    bad = [
+        c("DEBUG", "true"),
+        c("NODE_ENV", "development"),
+        c("CACHE", "redis://localhost:6379"),
+        c("command", "uvicorn app:app --reload"),
+        c("HOST", "0.0.0.0"),
+    ]
+    r = report_for(snap("production", *bad), snap("staging", *bad))
+    assert sorted(rules_hit(r, "unsafe-prod-value")) == [
+        ("production", "config:env:CACHE"),
+        ("production", "config:env:DEBUG"),
+        ("production", "config:env:NODE_ENV"),
+        ("production", "config:env:command"),
+    ]
+
+
+def test_unset_required_key() -> None:
+    req = [RequiredKey("NEEDED", "app.py:3"), RequiredKey("OPTIONAL", "app.py:4", has_default=True)]
+    r = report_for(snap("production", c("NEEDED", "1"), *req), snap("staging", *req))
+    assert rules_hit(r, "unset-required-key") == [("staging", "required-key:NEEDED")]
+    file_only = ConfigEntry("cfg", "NEEDED", "1", "c.yaml")  # not an env var
+    r = report_for(snap("production", c("NEEDED", "1"), *req), snap("staging", file_only, *req))
+    assert rules_hit(r, "unset-required-key") == [("staging", "required-key:NEEDED")]
+
+
+def test_contract_violation_regex_and_must_differ() -> None:
+    policy = {
+        "contracts": [
+            {"keys": ["LOG_LEVEL"], "regex": {"prod*": "^(INFO|WARN)$"}},
+            {"keys": ["SESSION_SECRET"], "rule": "must-differ"},
+        ]
+    }
+    prod = snap("production", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
+    stg = snap("staging", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
+    r = report_for(prod, stg, policy=policy)
+    assert sorted(rules_hit(r, "contract-violation")) == [
+        ("production", "config:env:LOG_LEVEL"),
+        ("staging", "config:env:SESSION_SECRET"),
+    ]

@@ -1,0 +1,56 @@
+"""The engine: severities, waivers, finding ids, scores, collection findings."""
+
+from __future__ import annotations
+
+from parity.model import (
+    CollectionError,
+    ConfigEntry,
+    Notice,
+)
+
+from conftest import c, report_for, snap
+
+
+def test_duplicate_key_and_collector_failed() -> None:
+    n = Notice(code="duplicate-key", subject="A", source=".env:3", message="A twice")
+    e = CollectionError(
+        environment="staging", collector="dotenv", source="app-env (.env)", message="does not exist"
+    )
+    r = report_for(snap("production"), snap("staging", notices=(n,), errors=(e,)))
+    assert {f.rule for f in r.findings} == {"duplicate-key", "collector-failed"}
+    assert not r.complete
+
+
+def test_rule_disable_severity_override_and_waivers() -> None:
+    prod, stg = snap("production", c("A", "1")), snap("staging")
+    r = report_for(prod, stg, policy={"rules": {"missing-key": {"severity": "info"}}})
+    assert [f.severity for f in r.findings] == ["info"]
+    r = report_for(prod, stg, policy={"rules": {"missing-key": {"enabled": False}}})
+    assert r.findings == []
+    waiver = {
+        "rule": "missing-key",
+        "subject": "config:env:A",
+        "reason": "known",
+        "expires": "2030-01-01",
+    }
+    r = report_for(prod, stg, policy={"waivers": [waiver]})
+    assert r.findings[0].waived and r.summary.unwaived == 0
+    r = report_for(prod, stg, policy={"waivers": [{**waiver, "expires": "2026-01-01"}]})
+    f = r.findings[0]
+    assert not f.waived and f.waiver and f.waiver.expired and "waiver expired" in f.message
+
+
+def test_finding_ids_are_stable_and_ignore_location() -> None:
+    a = report_for(snap("production", c("A", "1")), snap("staging"))
+    moved = ConfigEntry("env", "A", "1", "other-file:99", env_var=True)
+    b = report_for(snap("production", moved), snap("staging"))
+    assert [f.id for f in a.findings] == [f.id for f in b.findings]
+
+
+def test_scores() -> None:
+    r = report_for(snap("production", c("A", "1"), c("B", "1")), snap("staging", c("A", "1")))
+    pair = {p.environment: p for p in r.score.pairs}
+    assert pair["production"].score == 100.0
+    assert pair["staging"].score == 50.0  # one error over two subjects
+    assert pair["staging"].categories["config"] == 50.0
+    assert r.score.overall == 50.0

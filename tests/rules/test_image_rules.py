@@ -1,0 +1,50 @@
+"""Image rules: a case that fires and a close case that must not."""
+
+from __future__ import annotations
+
+from parity.model import (
+    Image,
+)
+
+from conftest import img, report_for, snap
+
+
+def test_image_drift_tag_digest_and_mutable() -> None:
+    r = report_for(
+        snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:bb"))
+    )
+    assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "error")]
+    assert "digests differ" in r.findings[0].message
+    r = report_for(snap("production", img("1.0")), snap("staging", img("1.1")))
+    assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "warning")]
+    r = report_for(snap("production", img("latest")), snap("staging", img("latest")))
+    assert [(f.environment, f.subject) for f in r.findings] == [
+        ("production", "image:k8s/Deployment/web:web#mutable-tag")
+    ]
+    r = report_for(
+        snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:aa"))
+    )
+    assert r.findings == []
+
+
+def test_same_ecr_image_in_two_accounts_is_not_drift() -> None:
+    def ecr(acct: str, digest: str) -> Image:
+        return Image(
+            "ecs/shop/web",
+            "web",
+            f"{acct}.dkr.ecr.eu-west-1.amazonaws.com/shop/web",
+            "1.4",
+            digest,
+            "ecs",
+        )
+
+    same = report_for(
+        snap("production", ecr("111111111111", "sha256:aa")),
+        snap("staging", ecr("222222222222", "sha256:aa")),
+    )
+    assert same.findings == []
+    moved = report_for(
+        snap("production", ecr("111111111111", "sha256:aa")),
+        snap("staging", ecr("222222222222", "sha256:bb")),
+    )
+    assert [(f.rule, f.severity) for f in moved.findings] == [("image-drift", "error")]
