@@ -24,20 +24,18 @@ from .source_code import SourceCodeCollector
 if TYPE_CHECKING:
     from parity.settings import SourceConfig
 
-COLLECTORS: dict[str, type[Collector[Any]]] = {
-    c.type_name: c
-    for c in (
-        DotenvCollector,
-        ConfigFileCollector,
-        EnvironCollector,
-        PythonDepsCollector,
-        NodeDepsCollector,
-        ComposeCollector,
-        K8sCollector,
-        SourceCodeCollector,
-        *AWS_COLLECTORS,
-    )
-}
+_BUILT_IN: tuple[type[Collector[Any]], ...] = (
+    DotenvCollector,
+    ConfigFileCollector,
+    EnvironCollector,
+    PythonDepsCollector,
+    NodeDepsCollector,
+    ComposeCollector,
+    K8sCollector,
+    SourceCodeCollector,
+    *AWS_COLLECTORS,
+)
+COLLECTORS: dict[str, type[Collector[Any]]] = {c.type_name: c for c in _BUILT_IN}
 ENTRY_POINT_GROUP = "parity.collectors"
 # Per-environment connection tables (`[environments.X.aws]`), owned by collector families.
 CONNECTIONS: dict[str, type[BaseModel]] = {"aws": AwsConfig}

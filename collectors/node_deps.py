@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import Field
 
@@ -20,7 +21,7 @@ class NodeDepsOptions(FileOptions):
 
 
 def parse_package_lock(
-    data: dict, shown: str, *, nested: bool = False
+    data: dict[str, Any], shown: str, *, nested: bool = False
 ) -> list[tuple[str, str, bool]]:
     """(name, version, dev) for installed packages; top-level (hoisted) ones unless nested."""
     out: list[tuple[str, str, bool]] = []
@@ -40,7 +41,7 @@ def parse_package_lock(
     deps = data.get("dependencies")
     if isinstance(deps, dict):  # lockfile v1
 
-        def walk(tree: dict, depth: int) -> None:
+        def walk(tree: dict[str, Any], depth: int) -> None:
             for name, info in tree.items():
                 out.append((name, str(info.get("version", "*")), bool(info.get("dev"))))
                 if nested and isinstance(info.get("dependencies"), dict):
@@ -71,7 +72,7 @@ class NodeDepsCollector(Collector[NodeDepsOptions]):
         rows = parse_package_lock(data, shown, nested=opts.nested)
         if not rows:
             raise CollectorError(f"{shown} lists no packages", hint="run npm install first?")
-        records = {}
+        records: dict[str, Dependency] = {}
         for name, version, dev in rows:
             if dev and not opts.include_dev:
                 continue

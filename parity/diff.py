@@ -236,9 +236,11 @@ def _pair_typos(diff: PairDiff, max_distance: int) -> None:
     by_scope_m: dict[str, dict[str, ConfigEntry]] = defaultdict(dict)
     by_scope_x: dict[str, dict[str, ConfigEntry]] = defaultdict(dict)
     for r in missing:
-        by_scope_m[r.scope][r.key] = r  # type: ignore[union-attr]
+        if isinstance(r, ConfigEntry):
+            by_scope_m[r.scope][r.key] = r
     for r in extra:
-        by_scope_x[r.scope][r.key] = r  # type: ignore[union-attr]
+        if isinstance(r, ConfigEntry):
+            by_scope_x[r.scope][r.key] = r
     paired: set[int] = set()
     for scope in sorted(set(by_scope_m) & set(by_scope_x)):
         ms, xs = by_scope_m[scope], by_scope_x[scope]

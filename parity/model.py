@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
@@ -65,7 +65,21 @@ class ValueRef(NamedTuple):
         return RefBackend(self.backend).secret
 
 
-class ConfigEntry(NamedTuple):
+class _ConfigEntryFields(NamedTuple):
+    """The stored fields of ConfigEntry (metadata lives on the subclass)."""
+
+    scope: str
+    key: str
+    value: str | None
+    source: str
+    fingerprint: str | None = None
+    value_ref: ValueRef | None = None
+    env_var: bool = False
+    structured: Any = None
+    digest: str | None = None
+
+
+class ConfigEntry(_ConfigEntryFields):
     """One configuration key as an environment sets it.
 
     scope: where the key lives (source name, plus service/workload/container when nested).
@@ -81,21 +95,13 @@ class ConfigEntry(NamedTuple):
       digests mean equal content, never a shared secret.
     """
 
-    scope: str
-    key: str
-    value: str | None
-    source: str
-    fingerprint: str | None = None
-    value_ref: ValueRef | None = None
-    env_var: bool = False
-    structured: Any = None
-    digest: str | None = None
+    __slots__ = ()
 
-    kind = Kind.CONFIG
-    category = "config"
-    identity = ("scope", "key")  # (group, key) fields; one field: a single group per env
-    compared = ("value", "fingerprint", "value_ref", "digest")
-    named = False  # config keys may legitimately embed env names (`hosts.prod`)
+    kind: ClassVar[Kind] = Kind.CONFIG
+    category: ClassVar[str] = "config"
+    identity: ClassVar[tuple[str, ...]] = ("scope", "key")
+    compared: ClassVar[tuple[str, ...]] = ("value", "fingerprint", "value_ref", "digest")
+    named: ClassVar[bool] = False  # config keys may legitimately embed env names (`hosts.prod`)
 
     @property
     def group(self) -> tuple[str, str]:
@@ -108,8 +114,8 @@ class ConfigEntry(NamedTuple):
         return self.fingerprint is not None and self.value is None
 
 
-class Dependency(NamedTuple):
-    """A resolved package version: ecosystem (`pypi`, `npm`), normalized name, version."""
+class _DependencyFields(NamedTuple):
+    """The stored fields of Dependency (metadata lives on the subclass)."""
 
     ecosystem: str
     name: str
@@ -117,11 +123,17 @@ class Dependency(NamedTuple):
     source: str
     dev: bool = False
 
-    kind = Kind.DEPENDENCY
-    category = "dependencies"
-    identity = ("ecosystem", "name")  # (group, key) fields; one field: a single group per env
-    compared = ("version",)
-    named = True
+
+class Dependency(_DependencyFields):
+    """A resolved package version: ecosystem (`pypi`, `npm`), normalized name, version."""
+
+    __slots__ = ()
+
+    kind: ClassVar[Kind] = Kind.DEPENDENCY
+    category: ClassVar[str] = "dependencies"
+    identity: ClassVar[tuple[str, ...]] = ("ecosystem", "name")
+    compared: ClassVar[tuple[str, ...]] = ("version",)
+    named: ClassVar[bool] = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -134,7 +146,18 @@ class Dependency(NamedTuple):
         return self.name
 
 
-class Image(NamedTuple):
+class _ImageFields(NamedTuple):
+    """The stored fields of Image (metadata lives on the subclass)."""
+
+    workload: str
+    container: str
+    repository: str
+    tag: str | None
+    digest: str | None
+    source: str
+
+
+class Image(_ImageFields):
     """A container image a workload runs: tag and digest are kept apart to catch moved tags.
 
     workload: service or workload (`web`, `Deployment/web`), scoped by source name.
@@ -144,18 +167,13 @@ class Image(NamedTuple):
     digest: `sha256:…` when pinned or resolved, else None.
     """
 
-    workload: str
-    container: str
-    repository: str
-    tag: str | None
-    digest: str | None
-    source: str
+    __slots__ = ()
 
-    kind = Kind.IMAGE
-    category = "images"
-    identity = ("workload", "container")  # (group, key) fields; one field: a single group per env
-    compared = ("repository", "tag", "digest")
-    named = True
+    kind: ClassVar[Kind] = Kind.IMAGE
+    category: ClassVar[str] = "images"
+    identity: ClassVar[tuple[str, ...]] = ("workload", "container")
+    compared: ClassVar[tuple[str, ...]] = ("repository", "tag", "digest")
+    named: ClassVar[bool] = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -178,15 +196,8 @@ class Image(NamedTuple):
         return out
 
 
-class SecretRef(NamedTuple):
-    """A reference to a secret (name/ARN), never its value; at most a keyed fingerprint.
-
-    scope: where it is referenced (source, workload, container).
-    name: the referenced secret (`db-credentials/password`, an ARN, a compose secret name).
-    backend: the store (a RefBackend value).
-    env_var: the environment variable it is exposed as, when it is one.
-    version / last_changed / rotation_enabled / kms_key: store metadata, when the store has it.
-    """
+class _SecretRefFields(NamedTuple):
+    """The stored fields of SecretRef (metadata lives on the subclass)."""
 
     scope: str
     name: str
@@ -199,11 +210,24 @@ class SecretRef(NamedTuple):
     rotation_enabled: bool | None = None
     kms_key: str | None = None
 
-    kind = Kind.SECRET_REF
-    category = "secrets"
-    identity = ("scope", "name")  # (group, key) fields; one field: a single group per env
-    compared = ()
-    named = True
+
+class SecretRef(_SecretRefFields):
+    """A reference to a secret (name/ARN), never its value; at most a keyed fingerprint.
+
+    scope: where it is referenced (source, workload, container).
+    name: the referenced secret (`db-credentials/password`, an ARN, a compose secret name).
+    backend: the store (a RefBackend value).
+    env_var: the environment variable it is exposed as, when it is one.
+    version / last_changed / rotation_enabled / kms_key: store metadata, when the store has it.
+    """
+
+    __slots__ = ()
+
+    kind: ClassVar[Kind] = Kind.SECRET_REF
+    category: ClassVar[str] = "secrets"
+    identity: ClassVar[tuple[str, ...]] = ("scope", "name")
+    compared: ClassVar[tuple[str, ...]] = ()
+    named: ClassVar[bool] = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -216,18 +240,24 @@ class SecretRef(NamedTuple):
         return self.name
 
 
-class RequiredKey(NamedTuple):
-    """An environment variable the code reads; `source` is the file:line of the first read."""
+class _RequiredKeyFields(NamedTuple):
+    """The stored fields of RequiredKey (metadata lives on the subclass)."""
 
     key: str
     source: str
     has_default: bool = False
 
-    kind = Kind.REQUIRED_KEY
-    category = "config"
-    identity = ("key",)  # (group, key) fields; one field: a single group per env
-    compared = ()
-    named = False
+
+class RequiredKey(_RequiredKeyFields):
+    """An environment variable the code reads; `source` is the file:line of the first read."""
+
+    __slots__ = ()
+
+    kind: ClassVar[Kind] = Kind.REQUIRED_KEY
+    category: ClassVar[str] = "config"
+    identity: ClassVar[tuple[str, ...]] = ("key",)
+    compared: ClassVar[tuple[str, ...]] = ()
+    named: ClassVar[bool] = False
 
     @property
     def scope(self) -> str:
@@ -240,13 +270,8 @@ class RequiredKey(NamedTuple):
         return (Kind.REQUIRED_KEY, "")
 
 
-class DataVolume(NamedTuple):
-    """A data-volume figure: a staging database a thousandth of production's hides bugs.
-
-    scope: store and location (`aws-dynamodb/eu-west-1`); key: `resource:metric`
-    (`orders:items`); value and unit (`items`, `bytes`, `objects`, `rows`); exact: False for
-    estimates (DynamoDB's 6-hourly counts, CloudWatch metrics, capped listings).
-    """
+class _DataVolumeFields(NamedTuple):
+    """The stored fields of DataVolume (metadata lives on the subclass)."""
 
     scope: str
     key: str
@@ -255,11 +280,22 @@ class DataVolume(NamedTuple):
     exact: bool
     source: str
 
-    kind = Kind.DATA_VOLUME
-    category = "data"
-    identity = ("scope", "key")  # (group, key) fields; one field: a single group per env
-    compared = ("value",)
-    named = True
+
+class DataVolume(_DataVolumeFields):
+    """A data-volume figure: a staging database a thousandth of production's hides bugs.
+
+    scope: store and location (`aws-dynamodb/eu-west-1`); key: `resource:metric`
+    (`orders:items`); value and unit (`items`, `bytes`, `objects`, `rows`); exact: False for
+    estimates (DynamoDB's 6-hourly counts, CloudWatch metrics, capped listings).
+    """
+
+    __slots__ = ()
+
+    kind: ClassVar[Kind] = Kind.DATA_VOLUME
+    category: ClassVar[str] = "data"
+    identity: ClassVar[tuple[str, ...]] = ("scope", "key")
+    compared: ClassVar[tuple[str, ...]] = ("value",)
+    named: ClassVar[bool] = True
 
     @property
     def group(self) -> tuple[str, str]:
@@ -276,6 +312,7 @@ RecordType = (
     | type[RequiredKey]
     | type[DataVolume]
 )
+# `identity` names the (group, key) fields; a single field means one group per environment.
 # The one registry of record kinds: everything per-kind elsewhere is derived from it.
 RECORD_TYPES: dict[str, RecordType] = {
     t.kind.value: t for t in (ConfigEntry, Dependency, Image, SecretRef, RequiredKey, DataVolume)

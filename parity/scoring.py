@@ -12,16 +12,8 @@ from collections import defaultdict
 
 from parity.diff import EnvIndex, PairDiff
 from parity.findings import Finding, PairScore, Score, Severity
-from parity.model import Kind
+from parity.model import CATEGORY_OF_KIND
 
-CATEGORY_OF_KIND = {
-    Kind.CONFIG: "config",
-    Kind.REQUIRED_KEY: "config",
-    Kind.DEPENDENCY: "dependencies",
-    Kind.IMAGE: "images",
-    Kind.SECRET_REF: "secrets",
-    Kind.DATA_VOLUME: "data",
-}
 CATEGORIES = ("config", "dependencies", "images", "secrets", "data", "collection")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import AwsCollector
 from .dynamodb import DynamoCollector
 from .ecr import EcrCollector
@@ -12,7 +14,7 @@ from .s3 import S3Collector
 from .secrets import SecretsCollector
 from .ssm import SsmCollector
 
-AWS_COLLECTORS: tuple[type[AwsCollector], ...] = (
+AWS_COLLECTORS: tuple[type[AwsCollector[Any]], ...] = (
     SsmCollector,
     SecretsCollector,
     EcsCollector,

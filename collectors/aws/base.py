@@ -186,7 +186,7 @@ AwsOptionsT = TypeVar("AwsOptionsT", bound=AwsOptions)
 class AwsCollector(Collector[AwsOptionsT]):
     """Base of aws-* collectors: declared operations, clients, pagination, pool, errors."""
 
-    Options = AwsOptions
+    Options: ClassVar[type[BaseOptions]] = AwsOptions
     OPERATIONS: ClassVar[dict[str, tuple[str, ...]]] = {}
     requires_extra = "aws"
     requires_modules = ("boto3",)
@@ -231,7 +231,7 @@ class AwsCollector(Collector[AwsOptionsT]):
 
     def regions(self) -> list[str]:
         """Regions to collect for this source."""
-        return self.aws.regions(self.options.regions)  # type: ignore[attr-defined]
+        return self.aws.regions(self.options.regions)
 
     def client(self, service: str, region: str) -> Any:
         """A recorded client for one service in one region (made once per collector)."""

@@ -52,6 +52,11 @@ class DynamoCollector(AwsCollector[DynamoOptions]):
             for n in self.paginate(ddb, "ListTables", "TableNames", 100)
             if any(fnmatch.fnmatchcase(n, g) for g in opts.tables)
         )
-        tables = self.pool_map(lambda n, ddb=ddb: ddb.describe_table(TableName=n)["Table"], names)
+
+        def describe(name: str) -> dict[str, Any]:
+            table: dict[str, Any] = ddb.describe_table(TableName=name)["Table"]
+            return table
+
+        tables = self.pool_map(describe, names)
         records.extend(dynamo_transform(tables, self.scope_for(region)))
         return records

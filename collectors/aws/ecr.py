@@ -30,7 +30,7 @@ def ecr_repository(repository: str) -> tuple[str, str, str] | None:
 
 
 def resolve_digests(
-    collector: AwsCollector, images: list[tuple[str, str]]
+    collector: AwsCollector[Any], images: list[tuple[str, str]]
 ) -> dict[tuple[str, str], str]:
     """Digests for (ECR repository URI, tag) pairs; one DescribeImages call per repository."""
     by_repo: dict[tuple[str, str, str], list[str]] = defaultdict(list)

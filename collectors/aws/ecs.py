@@ -126,7 +126,8 @@ class EcsCollector(AwsCollector[EcsOptions]):
         td_arns = sorted({s["taskDefinition"] for _, s in pairs})
 
         def task_def(arn: str, ecs: Any = ecs) -> dict[str, Any]:
-            return ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
+            result: dict[str, Any] = ecs.describe_task_definition(taskDefinition=arn)
+            return result["taskDefinition"]  # type: ignore[no-any-return]
 
         tds = dict(zip(td_arns, self.pool_map(task_def, td_arns), strict=True))
         triples = sorted(

@@ -63,9 +63,16 @@ class S3Collector(AwsCollector[S3Options]):
         )
         if opts.use_cloudwatch:
             cw = self.client("cloudwatch", region)
-            rows = self.pool_map(lambda b, cw=cw: self._cloudwatch(cw, b), buckets)
+
+            def measure(b: str) -> tuple[str, int, int, bool, str]:
+                return self._cloudwatch(cw, b)
+
         else:
-            rows = self.pool_map(lambda b, s3=s3: self._listing(s3, b, opts.max_objects), buckets)
+
+            def measure(b: str) -> tuple[str, int, int, bool, str]:
+                return self._listing(s3, b, opts.max_objects)
+
+        rows = self.pool_map(measure, buckets)
         records.extend(s3_transform(rows, self.scope_for(region)))
         return records
 

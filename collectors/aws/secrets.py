@@ -106,7 +106,8 @@ class SecretsCollector(AwsCollector[SecretsOptions]):
                         hint="grant secretsmanager:GetSecretValue (and kms:Decrypt) on it, "
                         "or set fingerprint = false",
                     )
-                return page
+                result: dict[str, Any] = page
+                return result
 
             for page in self.pool_map(get, batches):
                 for v in page["SecretValues"]:

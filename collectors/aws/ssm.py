@@ -56,7 +56,7 @@ def transform(
                     where,
                     fingerprint=fp,
                     version=str(p["Version"]) if "Version" in p else None,
-                    last_changed=modified.isoformat() if hasattr(modified, "isoformat") else None,
+                    last_changed=str(modified.isoformat()) if modified is not None else None,
                 )
             )
             out.append(

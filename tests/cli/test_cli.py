@@ -42,6 +42,30 @@ def test_exit_1_on_findings_and_fail_on(tree) -> None:
     assert cli("check", "-c", cfg, "--fail-on", "never").code == 0
 
 
+def test_internal_error_exits_4_with_one_line(tree, monkeypatch) -> None:
+    import parity.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(parity.pipeline, "build_report", broken)
+    r = cli("check", "-c", project(tree))
+    assert r.code == 4
+    assert "internal error (RuntimeError)" in r.err and "--debug" in r.err
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_unknown_connection_table_is_a_config_error(tree) -> None:
+    root = tree({"parity.toml": "[environments.production.dockr]\nhost = 'x'\n"})
+    r = cli("check", "-c", str(root / "parity.toml"))
+    assert r.code == 2 and "environments.production.dockr: unknown key" in r.err
+
+
+def test_unknown_format_is_a_usage_error(tree) -> None:
+    assert cli("check", "-c", project(tree), "-f", "xml").code == 2
+    assert cli("rules", "-f", "xml").code == 2
+
+
 def test_exit_2_on_config_errors(tree) -> None:
     root = tree({"parity.toml": "[environments.production]\nsources = [{ type = 'nope' }]\n"})
     r = cli("check", "-c", str(root / "parity.toml"))
@@ -134,10 +158,11 @@ def test_report_rerender_and_schema(tree, tmp_path: Path) -> None:
 
 
 def test_rules_lists_every_rule() -> None:
+    from parity.policies.rules import RULES
+
     r = cli("rules", "-f", "json")
     ids = {x["id"] for x in json.loads(r.out)}
-    assert {"missing-key", "key-typo", "secret-shared", "collector-failed"} <= ids
-    assert len(ids) == 16
+    assert ids == set(RULES)
 
 
 def test_file_only_gate_imports_no_heavy_library(tree) -> None:

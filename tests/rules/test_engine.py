@@ -8,7 +8,7 @@ from parity.model import (
     Notice,
 )
 
-from conftest import c, report_for, snap
+from conftest import FP, c, img, report_for, rules_hit, snap
 
 
 def test_duplicate_key_and_collector_failed() -> None:
@@ -54,3 +54,46 @@ def test_scores() -> None:
     assert pair["staging"].score == 50.0  # one error over two subjects
     assert pair["staging"].categories["config"] == 50.0
     assert r.score.overall == 50.0
+
+
+def test_image_drift_sub_cases_take_policy_severities() -> None:
+    prod, stg = (
+        snap("production", img("1.0", "sha256:aa")),
+        snap("staging", img("1.0", "sha256:bb")),
+    )
+    assert [f.severity for f in report_for(prod, stg).findings] == ["error"]
+    whole_rule = {"rules": {"image-drift": {"severity": "info"}}}
+    assert [f.severity for f in report_for(prod, stg, policy=whole_rule).findings] == ["info"]
+    one_level = {"rules": {"image-drift": {"levels": {"moved-tag": "warning"}}}}
+    assert [f.severity for f in report_for(prod, stg, policy=one_level).findings] == ["warning"]
+
+
+def test_unknown_level_is_a_configuration_error() -> None:
+    import pytest
+
+    from parity.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown level"):
+        report_for(snap("production"), policy={"rules": {"image-drift": {"levels": {"x": "info"}}}})
+
+
+def test_content_digest_is_never_a_shared_secret() -> None:
+    digest = "sha256:" + "1" * 64
+    prod = snap("production", c("SCHEMA", "v", digest=digest))
+    stg = snap("staging", c("SCHEMA", "v", digest=digest))
+    assert report_for(prod, stg).findings == []
+    prod = snap("production", c("PW", None, fingerprint=FP))
+    stg = snap("staging", c("PW", None, fingerprint=FP))
+    assert rules_hit(report_for(prod, stg), "secret-shared") == [("staging", "config:env:PW")]
+
+
+def test_every_record_kind_declares_what_the_engine_derives() -> None:
+    from parity.diff import COMPARED
+    from parity.model import CATEGORY_OF_KIND, RECORD_TYPES
+    from parity.scoring import CATEGORIES
+
+    for kind, cls in RECORD_TYPES.items():
+        assert CATEGORY_OF_KIND[kind] in CATEGORIES
+        assert set(cls.compared) <= set(cls._fields)
+        assert cls._fields[: len(cls.identity)] == cls.identity
+        assert (kind in COMPARED) == bool(cls.compared)

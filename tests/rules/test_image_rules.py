@@ -9,18 +9,27 @@ from parity.model import (
 from conftest import img, report_for, snap
 
 
-def test_image_drift_tag_digest_and_mutable() -> None:
+def test_moved_tag_is_an_error() -> None:
     r = report_for(
         snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:bb"))
     )
     assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "error")]
     assert "digests differ" in r.findings[0].message
+
+
+def test_other_tag_is_a_warning() -> None:
     r = report_for(snap("production", img("1.0")), snap("staging", img("1.1")))
     assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "warning")]
+
+
+def test_mutable_tag_only_in_production_like_envs() -> None:
     r = report_for(snap("production", img("latest")), snap("staging", img("latest")))
     assert [(f.environment, f.subject) for f in r.findings] == [
         ("production", "image:k8s/Deployment/web:web#mutable-tag")
     ]
+
+
+def test_same_tag_and_digest_is_silent() -> None:
     r = report_for(
         snap("production", img("1.0", "sha256:aa")), snap("staging", img("1.0", "sha256:aa"))
     )
