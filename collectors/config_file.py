@@ -1,4 +1,9 @@
-"""Structured config files (JSON, YAML, TOML, INI) flattened to dotted keys for alignment."""
+"""Structured config files (JSON/JSONC, YAML, TOML, INI) flattened to dotted keys.
+
+Lists are aligned by identity (see _flatten). A source may list several files merged in order,
+Helm-style (`paths = ["values.yaml", "values-prod.yaml"]`), so base + override is compared as
+the deployed result; each value's source names the file (and line) that set it.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,22 @@ import configparser
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from parity.errors import CollectorError, ParseError
 
-from .interface import Collector, CollectorResult, FileOptions
+from ._flatten import deep_merge, flatten, join, walk
+from ._parsing import node_tree, yaml_error, yaml_nodes
+from .interface import BaseOptions, Collector, CollectorResult
 
 Format = Literal["json", "yaml", "toml", "ini"]
 _SUFFIX: dict[str, Format] = {
     ".json": "json",
+    ".jsonc": "json",
+    ".json5": "json",
     ".yaml": "yaml",
     ".yml": "yaml",
     ".toml": "toml",
@@ -25,115 +34,179 @@ _SUFFIX: dict[str, Format] = {
     ".cfg": "ini",
     ".conf": "ini",
 }
+Leaf = tuple[str, Any, int | None]
 
 
-class ConfigFileOptions(FileOptions):
-    """Options of the config-file collector."""
+class ConfigFileOptions(BaseOptions):
+    """Options of the config-file collector: one file, or several layered in order."""
 
+    path: str | None = Field(default=None, description="File to read.")
+    paths: list[str] = Field(
+        default_factory=list, description="Files merged in order (later wins), Helm-style."
+    )
     format: Format | None = Field(default=None, description="Override detection by suffix.")
 
-
-def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Yield (dotted.key, leaf) pairs; lists are indexed (`hosts.0`), empty containers kept."""
-    if isinstance(value, dict) and value:
-        for k, v in value.items():
-            yield from flatten(v, f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(value, list) and value:
-        for i, v in enumerate(value):
-            yield from flatten(v, f"{prefix}.{i}" if prefix else str(i))
-    else:
-        yield prefix, value
+    @model_validator(mode="after")
+    def _need_a_path(self) -> ConfigFileOptions:
+        if not self.path and not self.paths:
+            raise ValueError("set path or paths")
+        return self
 
 
-def _yaml_leaves(text: str, path: str) -> list[tuple[str, Any, int]]:
-    """YAML leaves with their line numbers, walking nodes so anchors and merges still work."""
+def strip_json_comments(text: str) -> str:
+    """JSONC/JSON5-style `//` and `/* */` comments and trailing commas removed, outside
+    strings; comments become spaces so line numbers still point at the original text."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    in_str = False
+    while i < n:
+        ch = text[i]
+        if in_str:
+            out.append(ch)
+            if ch == "\\" and i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+                continue
+            if ch == '"':
+                in_str = False
+            i += 1
+        elif ch == '"':
+            in_str = True
+            out.append(ch)
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:end]))
+            i = end
+        else:
+            out.append(ch)
+            i += 1
+    return re.sub(r",(\s*[}\]])", r" \1", "".join(out))
+
+
+def _doc_key(doc: Any, index: int) -> str:
+    """Multi-document YAML: Kubernetes objects by kind/namespace/name, else by position."""
+    if isinstance(doc, Mapping) and doc.get("kind"):
+        meta = doc.get("metadata") if isinstance(doc.get("metadata"), Mapping) else {}
+        parts = [str(doc["kind"]), str(meta.get("namespace") or ""), str(meta.get("name") or "")]
+        return "/".join(p for p in parts if p) or str(index)
+    return str(index)
+
+
+def _yaml(text: str, shown: str, list_keys: Mapping[str, str]) -> tuple[Any, list[Leaf]]:
     import yaml
 
-    loader = yaml.SafeLoader(text)
-    out: list[tuple[str, Any, int]] = []
+    loader, nodes = yaml_nodes(text, shown)
     try:
-        docs = []
-        while loader.check_node():
-            docs.append(loader.get_node())
-        multi = len(docs) > 1
-
-        def walk(node: Any, prefix: str) -> None:
-            if isinstance(node, yaml.MappingNode) and node.value:
-                loader.flatten_mapping(node)
-                for knode, vnode in node.value:
-                    key = str(loader.construct_object(knode, deep=True))
-                    walk(vnode, f"{prefix}.{key}" if prefix else key)
-            elif isinstance(node, yaml.SequenceNode) and node.value:
-                for i, item in enumerate(node.value):
-                    walk(item, f"{prefix}.{i}" if prefix else str(i))
-            else:
-                out.append(
-                    (prefix, loader.construct_object(node, deep=True), node.start_mark.line + 1)
-                )
-
-        for i, doc in enumerate(docs):
-            if doc is not None:
-                walk(doc, str(i) if multi else "")
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise ParseError(path, mark.line + 1 if mark else None, f"invalid YAML: {e.problem}") from e
+        tree = node_tree(loader, shown)
+        docs = [tree.value(n) for n in nodes]
+        keys = [_doc_key(d, i) for i, d in enumerate(docs)] if len(nodes) > 1 else [""]
+        leaves: list[Leaf] = []
+        for key, node in zip(keys, nodes, strict=True):
+            leaves.extend(walk(tree, node, key, list_keys))
     except yaml.YAMLError as e:
-        raise ParseError(path, None, f"invalid YAML: {type(e).__name__}") from e
+        raise yaml_error(e, shown) from e
     finally:
         loader.dispose()
-    return out
+    data = docs[0] if len(docs) == 1 else dict(zip(keys, docs, strict=True))
+    return data, leaves
 
 
-def parse_config(text: str, fmt: Format, path: str) -> list[tuple[str, Any, int | None]]:
-    """Parse a config file into (dotted key, leaf value, line or None)."""
-    if fmt == "yaml":
-        return list(_yaml_leaves(text, path))
+def _plain(text: str, fmt: Format, path: str) -> Any:
     if fmt == "json":
         try:
-            data = json.loads(text)
+            return json.loads(strip_json_comments(text))
         except json.JSONDecodeError as e:
             raise ParseError(path, e.lineno, f"invalid JSON: {e.msg}") from e
-    elif fmt == "toml":
+        except RecursionError as e:
+            raise ParseError(path, None, "invalid JSON: nested too deeply") from e
+    if fmt == "toml":
         try:
-            data = tomllib.loads(text)
+            return tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             m = re.search(r"at line (\d+)", str(e))
-            raise ParseError(path, int(m.group(1)) if m else None, f"invalid TOML: {e}") from e
-    else:
-        parser = configparser.ConfigParser(interpolation=None, strict=True)
-        parser.optionxform = str  # type: ignore[assignment,method-assign]
-        try:
-            parser.read_string(text, source=path)
-        except configparser.Error as e:
-            line = getattr(e, "lineno", None)
-            if line is None and getattr(e, "errors", None):
-                line = e.errors[0][0]  # type: ignore[attr-defined]
-            raise ParseError(path, line, f"invalid INI: {type(e).__name__}") from e
-        data = {"DEFAULT": dict(parser.defaults())} if parser.defaults() else {}
-        for section in parser.sections():
-            data[section] = {k: v for k, v in parser.items(section, raw=True)}
-    return [(k, v, None) for k, v in flatten(data)]
+            msg = re.sub(r"\s*\(at line.*", "", str(e))
+            raise ParseError(path, int(m.group(1)) if m else None, f"invalid TOML: {msg}") from e
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(text, source=path)
+    except configparser.Error as e:
+        line = getattr(e, "lineno", None)
+        if line is None and getattr(e, "errors", None):
+            line = e.errors[0][0]  # type: ignore[attr-defined]
+        raise ParseError(path, line, f"invalid INI: {type(e).__name__}") from e
+    data: dict[str, Any] = {"DEFAULT": dict(parser.defaults())} if parser.defaults() else {}
+    for section in parser.sections():
+        data[section] = dict(parser.items(section, raw=True))
+    return data
+
+
+def parse_config(
+    text: str, fmt: Format, path: str, list_keys: Mapping[str, str] | None = None
+) -> tuple[Any, list[Leaf]]:
+    """Parse one file: (plain data, [(dotted key, leaf value, line or None)])."""
+    if fmt == "yaml":
+        return _yaml(text, path, list_keys or {})
+    data = _plain(text, fmt, path)
+    return data, [(k, v, None) for k, v in flatten(data, list_keys, path)]
 
 
 class ConfigFileCollector(Collector[ConfigFileOptions]):
-    """Reads one structured config file."""
+    """Reads one structured config file, or several layered in order."""
 
     type_name = "config-file"
     Options = ConfigFileOptions
-    summary = "JSON / YAML (multi-document) / TOML / INI, flattened to dotted keys"
+    summary = "JSON(C) / YAML (multi-document) / TOML / INI, layered, lists by identity"
+
+    def _paths(self) -> list[str]:
+        return ([self.options.path] if self.options.path else []) + list(self.options.paths)
+
+    def location(self) -> str:
+        return ", ".join(self.ctx.display(self.ctx.resolve(p)) for p in self._paths())
 
     def collect(self) -> CollectorResult:
-        opts = self.options
-        path = self.ctx.resolve(opts.path)
-        shown = self.ctx.display(path)
-        fmt = opts.format or _SUFFIX.get(path.suffix.lower())
-        if fmt is None:
-            raise CollectorError(
-                f"cannot tell the format of {shown}", hint="set format = json|yaml|toml|ini"
-            )
-        leaves = parse_config(self.ctx.read_text(path), fmt, shown)
+        layers: list[tuple[str, Any, dict[str, tuple[Any, int | None]]]] = []
+        for p in self._paths():
+            path = self.ctx.resolve(p)
+            shown = self.ctx.display(path)
+            fmt = self.options.format or _SUFFIX.get(path.suffix.lower())
+            if fmt is None:
+                raise CollectorError(
+                    f"cannot tell the format of {shown}", hint="set format = json|yaml|toml|ini"
+                )
+            data, leaves = parse_config(self.ctx.read_text(path), fmt, shown, self.ctx.list_keys)
+            layers.append((shown, data, {k: (v, line) for k, v, line in leaves}))
         result = CollectorResult()
-        for key, value, line in leaves:
-            where = f"{shown}:{line}" if line else shown
-            result.records.append(self.ctx.config_entry(self.scope, key, value, where))
+        if len(layers) == 1:
+            shown, _, leaves_by_key = layers[0]
+            for key, (value, line) in leaves_by_key.items():
+                where = f"{shown}:{line}" if line else shown
+                result.records.append(self.ctx.config_entry(self.scope, key, value, where))
+            return result
+        merged: Any = None
+        for _, data, _ in layers:
+            merged = data if merged is None else deep_merge(merged, data)
+        for key, value in flatten(merged, self.ctx.list_keys, self.location()):
+            result.records.append(
+                self.ctx.config_entry(self.scope, key, value, _setter(layers, key, value))
+            )
         return result
+
+
+def _setter(layers: list[tuple[str, Any, dict[str, tuple[Any, int | None]]]], key: str, value: Any) -> str:
+    """The file (and line) that set a merged value: the last layer holding it."""
+    for shown, _, leaves in reversed(layers):
+        hit = leaves.get(key)
+        if hit is not None and hit[0] == value:
+            return f"{shown}:{hit[1]}" if hit[1] else shown
+    for shown, _, leaves in reversed(layers):
+        if any(k == key or k.startswith(join(key, "")) for k in leaves):
+            return shown
+    return layers[-1][0]

@@ -74,6 +74,7 @@ class CollectContext:
     guard: SecretGuard = field(default_factory=SecretGuard)
     connections: Mapping[str, Any] = field(default_factory=dict)
     cache: ConnectionCache = field(default_factory=ConnectionCache)
+    list_keys: Mapping[str, str] = field(default_factory=dict)  # policy: list path -> id field
 
     def connection_settings(self, family: str, model: type[M]) -> M | None:
         """This environment's settings table for a collector family, validated; None if unset."""

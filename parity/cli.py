@@ -129,9 +129,9 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _policy(settings: Settings) -> Policy:
-    from parity.policies import load_policy
+    from parity.pipeline import project_policy
 
-    return load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
+    return project_policy(settings)
 
 
 def _render(report: Report, fmt: str, policy: Policy | None = None) -> str:
@@ -191,12 +191,16 @@ def check(
             raise ConfigError("no environments configured", hint="create parity.toml")
         names = settings.select(env)
         guard, progress = SecretGuard(), stderr_progress()
+        policy = _policy(settings)
         with gc_paused():
             snaps = {
-                n: collect_environment(settings, n, guard=guard, progress=progress, debug=debug)
+                n: collect_environment(
+                    settings, n, guard=guard, progress=progress, debug=debug, policy=policy
+                )
                 for n in names
             }
-    policy = _policy(settings)
+    if snapshots is not None:
+        policy = _policy(settings)
     with gc_paused():
         report = build_report(snaps, settings, settings.reference, policy=policy)
     _finish(report, policy, format, output, fail_on, allow_incomplete)

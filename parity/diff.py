@@ -126,6 +126,7 @@ def align(
     env: EnvIndex,
     typo_distance: int = 2,
     skip_scopes: frozenset[str] = frozenset(),
+    normalizer: EnvNormalizer | None = None,
 ) -> PairDiff:
     """Compare env against ref group by group; linear in the number of records.
 
@@ -143,11 +144,16 @@ def align(
         diff.subjects[kind] += len(b) + len(missing)
         if kind == Kind.REQUIRED_KEY:
             continue
-        diff.missing[kind].extend(a[k] for k in sorted(missing))
-        diff.extra[kind].extend(b[k] for k in sorted(b.keys() - a.keys()))
+        extra = b.keys() - a.keys()
+        renamed = _env_named_pairs(missing, extra, normalizer) if missing and extra else {}
+        diff.missing[kind].extend(a[k] for k in sorted(missing - renamed.keys()))
+        diff.extra[kind].extend(b[k] for k in sorted(extra - set(renamed.values())))
         project = COMPARED.get(kind)
         if project is None:
             continue
+        diff.changed[kind].extend(
+            (a[ka], b[kb]) for ka, kb in sorted(renamed.items()) if project(a[ka]) != project(b[kb])
+        )
         # (key, compared fields) pairs of a that b does not have identically: set arithmetic
         # in C; only the (few) changed keys are then touched in Python.
         pa = dict(zip(a.keys(), map(project, a.values()), strict=True))
@@ -156,6 +162,30 @@ def align(
         diff.changed[kind].extend((a[k], b[k]) for k in changed)
     _pair_typos(diff, typo_distance)
     return diff
+
+
+def _env_named_pairs(
+    missing: set[str], extra: set[str], normalizer: EnvNormalizer | None
+) -> dict[str, str]:
+    """Keys that differ only by environment names (`api.stage.x.org_MAX` / `api.x.org_MAX`,
+    `apps[name=web-staging]` / `apps[name=web]`) are the same key. Only unmatched keys are
+    tried, and only one-to-one matches count, so `hosts.prod` and `hosts.staging` set side by
+    side in one file stay two keys."""
+    if normalizer is None:
+        return {}
+
+    def by_neutral(keys: set[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for k in sorted(keys):
+            out[normalizer.neutral(k)].append(k)
+        return out
+
+    nm, nx = by_neutral(missing), by_neutral(extra)
+    return {
+        ms[0]: nx[n][0]
+        for n, ms in nm.items()
+        if len(ms) == 1 and len(nx.get(n, ())) == 1 and ms[0] != nx[n][0]
+    }
 
 
 def canonical_key(key: str) -> str:

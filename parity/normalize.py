@@ -10,12 +10,36 @@ from itertools import accumulate
 ENV_PLACEHOLDER = "<env>"
 
 
-def _token_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
+def _alternation(tokens: Iterable[str]) -> str | None:
     toks = sorted({t.lower() for t in tokens if t}, key=len, reverse=True)
-    if not toks:
+    return "|".join(re.escape(t) for t in toks) if toks else None
+
+
+def _token_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
+    alt = _alternation(tokens)
+    if alt is None:
         return None
-    alt = "|".join(re.escape(t) for t in toks)
     return re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _strip_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
+    """A whole delimited token with the separators around it."""
+    alt = _alternation(tokens)
+    if alt is None:
+        return None
+    return re.compile(
+        rf"(?P<pre>[-_.\s]*)(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])(?P<post>[-_.\s]*)",
+        re.IGNORECASE,
+    )
+
+
+def _drop_token(m: re.Match[str]) -> str:
+    """Remove a token and one separator: `a.staging.b` -> `a.b`, `api-staging` -> `api`,
+    `STAGING - Foo` -> `Foo`."""
+    pre, post = m.group("pre"), m.group("post")
+    if pre and post and m.start() > 0 and m.end() < len(m.string):
+        return pre
+    return ""
 
 
 class EnvNormalizer:
@@ -38,7 +62,8 @@ class EnvNormalizer:
             self._foreign[env] = _token_pattern(others)
         self._owner = {tok: env for env, toks in self.tokens.items() for tok in toks}
         self.all_tokens: set[str] = set().union(*self.tokens.values()) if self.tokens else set()
-        self._all = _token_pattern(self.all_tokens)
+        self._all = _strip_pattern(self.all_tokens)
+        self._own_strip = {env: _strip_pattern(t) for env, t in self.tokens.items()}
 
     def foreign_tokens(self, env: str) -> set[str]:
         """Name tokens of every other configured environment (not shared with this one)."""
@@ -46,8 +71,14 @@ class EnvNormalizer:
         return {t for e, toks in self.tokens.items() if e != env for t in toks} - own
 
     def neutral(self, name: str) -> str:
-        """Replace every configured environment's tokens: for identities, never for values."""
-        return self._all.sub(ENV_PLACEHOLDER, name) if self._all else name
+        """Remove every configured environment's tokens (and a separator): for identities,
+        never for values. `shop-prod-api`, `shop-staging-api` and `shop-api` all align."""
+        return self._all.sub(_drop_token, name) if self._all else name
+
+    def strip(self, env: str, value: str) -> str:
+        """Remove this environment's own tokens (and a separator) from a value."""
+        pat = self._own_strip.get(env)
+        return pat.sub(_drop_token, value) if pat else value
 
     def normalize(self, env: str, value: str) -> str:
         """Replace the env's own name tokens by a placeholder."""
@@ -63,8 +94,24 @@ class EnvNormalizer:
         return self._owner.get(m.group(0).lower(), "?"), m.group(0)
 
     def same(self, env_a: str, a: str, env_b: str, b: str) -> bool:
-        """Equal once each side's own environment tokens are neutralized."""
-        return a == b or self.normalize(env_a, a) == self.normalize(env_b, b)
+        """Equal once each side's own environment name is neutralized: replaced on both sides
+        (`db.prod.internal` ~ `db.staging.internal`), removed where only one side names it
+        (`assets.staging.x.gov` ~ `assets.x.gov`), or glued on without a separator where a
+        name allows none (`uploadsstaging` ~ `uploads`)."""
+        if a == b or self.normalize(env_a, a) == self.normalize(env_b, b):
+            return True
+        if self.strip(env_a, a) == self.strip(env_b, b):
+            return True
+        return self._glued(env_a, a, b) or self._glued(env_b, b, a)
+
+    def _glued(self, env: str, longer: str, shorter: str) -> bool:
+        low, short = longer.lower(), shorter.lower()
+        if not short or len(low) <= len(short):
+            return False
+        for tok in self.tokens.get(env, ()):
+            if low == short + tok or low == tok + short:
+                return True
+        return False
 
 
 def containing(strings: list[str], needles: Iterable[str]) -> list[int]:

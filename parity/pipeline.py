@@ -44,14 +44,23 @@ def collect_environment(
     guard: SecretGuard | None = None,
     progress: Progress | None = None,
     debug: bool = False,
+    policy: Policy | None = None,
 ) -> Snapshot:
-    """Run every source of one environment; a failing source becomes a CollectionError."""
+    """Run every source of one environment; a failing source becomes a CollectionError.
+
+    The policy is consulted for how to read structure (list identities), never for verdicts.
+    """
     from parity.collectors import get_collector
     from parity.collectors.interface import CollectContext
 
     env = settings.environment(env_name)
+    policy = policy or project_policy(settings)
     ctx = CollectContext(
-        env_name, settings.config_dir, guard or SecretGuard(), connections=env.connections
+        env_name,
+        settings.config_dir,
+        guard or SecretGuard(),
+        connections=env.connections,
+        list_keys=policy.list_keys,
     )
     started = datetime.now(UTC).replace(microsecond=0)
     records: list[Record] = []
@@ -102,6 +111,13 @@ def collect_environment(
     )
 
 
+def project_policy(settings: Settings) -> Policy:
+    """The built-in pack with the project's policy file merged in."""
+    from parity.policies import load_policy
+
+    return load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
+
+
 def production_roles(settings: Settings, policy: Policy, envs: list[str]) -> dict[str, bool]:
     """Per env: the settings' explicit role, else the policy's name globs."""
     roles = {}
@@ -121,14 +137,11 @@ def build_report(
     now: datetime | None = None,
 ) -> Report:
     """Evaluate the policy over snapshots (reference first) and assemble the report."""
-    from parity.policies import load_policy
     from parity.policies.engine import evaluate
 
     if reference not in snapshots:
         raise ConfigError(f"reference environment {reference!r} has no snapshot")
-    policy = policy or load_policy(
-        settings.resolve_path(settings.policy) if settings.policy else None
-    )
+    policy = policy or project_policy(settings)
     ordered = {reference: snapshots[reference]}
     ordered.update({k: v for k, v in snapshots.items() if k != reference})
     envs = list(ordered)

@@ -88,6 +88,7 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
             data[key] = value
     for key in ("contracts", "ignore", "waivers"):
         data[key] = [*getattr(base, key), *getattr(override, key)]
+    data["list_keys"] = {**base.list_keys, **override.list_keys}
     return Policy.model_validate(data)
 
 

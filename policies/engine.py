@@ -66,6 +66,7 @@ def evaluate(
             indexes[env],
             policy.typo_max_distance,
             frozenset(failed[env] | failed[reference]),
+            normalizer,
         )
         for env in envs
         if env != reference

@@ -107,6 +107,11 @@ class Policy(_Strict):
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    list_keys: dict[str, str] = Field(default_factory=dict)
+    list_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Identity field of list elements, by list path glob (`apps: name`).",
+    )
 
     def severity(self, rule: str, level: str | None = None) -> Severity:
         """Effective severity of a rule, or of one of its sub-cases."""
@@ -146,3 +151,4 @@ class PolicyOverride(_Strict):
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    list_keys: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,180 @@
+"""Flatten nested configuration to dotted keys, aligning lists by identity rather than index.
+
+Why: `apps[23].env[4]` flattened by position turns one inserted element into N "missing",
+"drifted" and "typo" findings. Like kubectl's strategic merge and dyff's named-entry lists:
+
+- a list of mappings whose elements carry an identity field is keyed by it:
+  `containers[name=web].image`. The field is the Kubernetes strategic-merge key for the list's
+  name (`containers`/`env`/`volumes` by `name`, `ports` by `containerPort`, …), else a
+  user-configured one (policy `list_keys`, by path glob), else the first of `name`, `id`, `key`,
+  `app`, `service` present and unique in every element;
+- any other list (scalars, or mappings with no identity) is one value; rules compare it as a set
+  unless its path is ordered (command lines, args);
+- empty mappings and lists are not keys of their own (a chart's `{}` default sets nothing).
+
+The same walker serves YAML nodes (so every leaf keeps its line) and plain parsed data, and it
+is bounded: alias-heavy YAML ("billion laughs") stops with a ParseError instead of expanding.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from parity.errors import ParseError
+
+# kubectl strategic-merge patch keys, by list field name.
+MERGE_KEYS: dict[str, str] = {
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "env": "name",
+    "volumes": "name",
+    "volumeMounts": "mountPath",
+    "volumeDevices": "devicePath",
+    "ports": "containerPort",
+    "imagePullSecrets": "name",
+    "hostAliases": "ip",
+    "topologySpreadConstraints": "topologyKey",
+    "services": "name",
+}
+COMMON_IDS = ("name", "id", "key", "app", "service")
+MAX_NODES = 2_000_000  # per file: far above real configs, far below an alias bomb
+
+
+def list_identity(
+    path: str, items: list[Any], list_keys: Mapping[str, str] | None = None
+) -> str | None:
+    """The field that identifies the elements of a list of mappings, or None."""
+    if not items or not all(isinstance(i, Mapping) for i in items):
+        return None
+    candidates: list[str] = []
+    for glob, key in (list_keys or {}).items():
+        if fnmatch.fnmatchcase(path, glob):
+            candidates.append(key)
+    leaf = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    if leaf in MERGE_KEYS:
+        candidates.append(MERGE_KEYS[leaf])
+    candidates.extend(COMMON_IDS)
+    for key in candidates:
+        values = [i.get(key) for i in items]
+        if all(isinstance(v, str | int) and v != "" for v in values) and len(
+            {str(v) for v in values}
+        ) == len(values):
+            return key
+    return None
+
+
+def join(prefix: str, key: str) -> str:
+    """`a.b` + `c` -> `a.b.c`."""
+    return f"{prefix}.{key}" if prefix else key
+
+
+@dataclass
+class Tree:
+    """How to read one kind of tree: plain data, or YAML nodes (which carry lines)."""
+
+    kind: Callable[[Any], str]  # "map" | "seq" | "scalar"
+    items: Callable[[Any], list[tuple[str, Any]]]
+    children: Callable[[Any], list[Any]]
+    value: Callable[[Any], Any]  # the plain (constructed) value of any node
+    line: Callable[[Any], int | None]
+    where: str = ""
+    visited: int = field(default=0)
+
+    def count(self, n: int = 1) -> None:
+        """Charge the expansion budget; alias bombs stop here, not in memory."""
+        self.visited += n
+        if self.visited > MAX_NODES:
+            raise ParseError(
+                self.where,
+                None,
+                f"expands to more than {MAX_NODES:,} nodes (YAML aliases?); refusing to read it",
+            )
+
+
+def walk(
+    tree: Tree, node: Any, prefix: str, list_keys: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, Any, int | None]]:
+    """(dotted key, leaf value, line) for every leaf under `node`."""
+    tree.count()
+    kind = tree.kind(node)
+    if kind == "map":
+        for key, child in tree.items(node):
+            yield from walk(tree, child, join(prefix, key), list_keys)
+        return
+    if kind == "seq":
+        children = tree.children(node)
+        if not children:
+            return
+        values = [tree.value(c) for c in children]
+        tree.count(sum(_size(v) for v in values))
+        ident = list_identity(prefix, values, list_keys)
+        if ident is not None:
+            for child, value in zip(children, values, strict=True):
+                yield from walk(tree, child, f"{prefix}[{ident}={value[ident]}]", list_keys)
+            return
+        yield prefix, values, tree.line(node)
+        return
+    value = tree.value(node)
+    if isinstance(value, Mapping | list) and not value:
+        return  # `{}` / `[]`: sets nothing
+    yield prefix, value, tree.line(node)
+
+
+def _size(value: Any, budget: int = MAX_NODES) -> int:
+    """Nodes in a plain value (stops counting past the budget)."""
+    n, stack = 0, [value]
+    while stack and n <= budget:
+        v = stack.pop()
+        n += 1
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return n
+
+
+def _plain_kind(v: Any) -> str:
+    if isinstance(v, Mapping):
+        return "map" if v else "scalar"
+    if isinstance(v, list):
+        return "seq"
+    return "scalar"
+
+
+def plain_tree(where: str = "") -> Tree:
+    """A Tree over parsed JSON/TOML/INI data (no line numbers)."""
+    return Tree(
+        kind=_plain_kind,
+        items=lambda v: [(str(k), c) for k, c in v.items()],
+        children=lambda v: list(v),
+        value=lambda v: v,
+        line=lambda v: None,
+        where=where,
+    )
+
+
+def flatten(
+    data: Any, list_keys: Mapping[str, str] | None = None, where: str = ""
+) -> list[tuple[str, Any]]:
+    """(dotted key, leaf) pairs of plain data, lists aligned by identity."""
+    return [(k, v) for k, v, _ in walk(plain_tree(where), data, "", list_keys)]
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Helm's values merge: maps merge recursively, later wins, lists and scalars replace,
+    an explicit null deletes the key."""
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        out = dict(base)
+        for k, v in override.items():
+            if v is None:
+                out.pop(k, None)
+            elif k in out:
+                out[k] = deep_merge(out[k], v)
+            else:
+                out[k] = v
+        return out
+    return override
