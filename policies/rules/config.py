@@ -11,7 +11,8 @@ from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, RequiredKey
 from parity.normalize import containing
 
-from ._display import contrast, explain, show, where
+from ._compare import difference
+from ._display import contrast, show, where
 from .interface import Draft, RuleContext, rule
 
 
@@ -79,18 +80,20 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 b.value_ref is None
             ):
                 continue  # literal vs reference: plaintext-secret's business
-            if ctx.normalizer.same(ctx.reference, left, env, right):
-                continue
             subject = subject_of(b)
             contract = ctx.policy.contract_for(b.key, subject)
             if contract and contract.rule in ("may-differ", "must-differ"):
                 continue
             must_equal = bool(contract and contract.rule == "must-equal")
-            if a.structured is not None and b.structured is not None:
-                detail = f"changed at {explain(a.structured, b.structured)}"
-            else:
+            if must_equal:
+                if ctx.normalizer.same(ctx.reference, left, env, right):
+                    continue
                 got, want = contrast(right, left)
-                detail = f"{got!r} vs {want!r} in {ctx.reference}"
+                detail: str | None = f"{got!r} vs {want!r} in {ctx.reference}"
+            else:
+                detail = difference(ctx.normalizer, ctx.reference, env, a, b)
+            if detail is None:
+                continue
             message = f"{where(b)} differs: {detail}"
             if must_equal:
                 message += " (must-equal contract)"

@@ -1,0 +1,144 @@
+"""Values compared by meaning rather than by spelling.
+
+Why: `1` and `1.0`, `False` and `false`, `redis://h` and `redis://h:6379/` are the same setting;
+reporting them as drift teaches people to ignore the report. And an endpoint's *host* is each
+environment's own (staging's API is not production's), so endpoints are compared by shape:
+scheme, loopback-or-not, port, path and query keys — what the code would do differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+_BOOLS = {"true": "true", "false": "false", "yes": "true", "no": "false", "on": "true", "off": "false"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+DEFAULT_PORTS = {
+    "http": 80,
+    "https": 443,
+    "ws": 80,
+    "wss": 443,
+    "ftp": 21,
+    "ssh": 22,
+    "redis": 6379,
+    "rediss": 6379,
+    "postgres": 5432,
+    "postgresql": 5432,
+    "mysql": 3306,
+    "mongodb": 27017,
+    "amqp": 5672,
+    "amqps": 5671,
+    "nats": 4222,
+    "mqtt": 1883,
+    "memcached": 11211,
+}
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?(?::\d+)?$"
+)
+_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+# Key words that make a value an identifier of the environment's own data or account.
+_IDENTITY_WORDS = {"id", "ids", "uuid", "guid", "account", "project", "subscription", "tenant"}
+
+
+def canonical_scalar(value: str) -> str:
+    """Spelling-independent form of a scalar: booleans, numbers, URLs."""
+    v = value.strip()
+    low = v.lower()
+    if low in _BOOLS:
+        return _BOOLS[low]
+    if _NUMBER.match(v):
+        try:
+            d = Decimal(v)
+        except InvalidOperation:
+            return v
+        return format(d.normalize(), "f") if d == d.to_integral_value() else str(d.normalize())
+    if "://" in v and _URL.match(v):
+        return _canonical_url(v)
+    return v
+
+
+def _canonical_url(v: str) -> str:
+    try:
+        u = urlsplit(v)
+        port = u.port
+    except ValueError:
+        return v
+    scheme = u.scheme.lower()
+    host = (u.hostname or "").lower()
+    netloc = host
+    if u.username:
+        netloc = f"{u.username}{':' + u.password if u.password else ''}@{host}"
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    path = u.path.rstrip("/")
+    out = f"{scheme}://{netloc}{path}"
+    if u.query:
+        out += f"?{u.query}"
+    if u.fragment:
+        out += f"#{u.fragment}"
+    return out
+
+
+def endpoint_shape(value: str) -> str | None:
+    """What an endpoint value does regardless of whose host it names, or None if the value is
+    not an endpoint. A hash-routed SPA path (`/#/reset`) is the route `/reset`."""
+    v = value.strip()
+    if _URL.match(v):
+        try:
+            u = urlsplit(v)
+            port = u.port
+        except ValueError:
+            return None
+        scheme = u.scheme.lower()
+        host = (u.hostname or "").lower()
+        if not host:
+            return None
+        where = "loopback" if host in _LOOPBACK else "host"
+        port_part = "" if port in (None, DEFAULT_PORTS.get(scheme)) else f":{port}"
+        route = u.path + (u.fragment if u.fragment.startswith("/") else "")
+        route = re.sub(r"/+", "/", route).rstrip("/")
+        query = ",".join(sorted(k.split("=", 1)[0] for k in u.query.split("&") if k))
+        return f"{scheme}://<{where}>{port_part}{route}?{query}"
+    if _HOSTNAME.match(v) and not _NUMBER.match(v):
+        host, _, port = v.partition(":")
+        where = "loopback" if host.lower() in _LOOPBACK else "host"
+        return f"<{where}>" + (f":{port}" if port else "")
+    return None
+
+
+def endpoint_set(value: str) -> frozenset[str] | None:
+    """Shapes of a value that lists endpoints (comma/space separated), or None."""
+    parts = [p for p in re.split(r"[,\s]+", value.strip()) if p]
+    if not parts:
+        return None
+    shapes = [endpoint_shape(p) for p in parts]
+    if any(s is None for s in shapes):
+        return None
+    return frozenset(s for s in shapes if s is not None)
+
+
+def is_identity_key(key: str) -> bool:
+    """Keys holding identifiers of the environment's own account or data (`PROJECT_ID`,
+    `projectName`, `accountIds`): their values differ per environment by nature."""
+    leaf = re.split(r"[./]", key)[-1]
+    words = re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", leaf)
+    return any(w.lower() in _IDENTITY_WORDS for w in words if w)
+
+
+def as_list(structured: Any) -> list[Any] | None:
+    """A structured value that is a list, else None."""
+    return structured if isinstance(structured, list) else None
+
+
+def list_delta(a: list[Any], b: list[Any]) -> tuple[list[str], list[str]]:
+    """(removed, added) elements of b against a, as a set, each rendered compactly."""
+
+    def key(x: Any) -> str:
+        return x if isinstance(x, str) else json.dumps(x, sort_keys=True, separators=(",", ":"))
+
+    sa, sb = {key(x) for x in a}, {key(x) for x in b}
+    return sorted(sa - sb), sorted(sb - sa)

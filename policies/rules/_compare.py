@@ -1,0 +1,86 @@
+"""Whether two aligned config values differ in a way that matters, and how to say it.
+
+Equal after: environment names neutralized (replaced, or removed where only one side has
+one), spelling (booleans, numbers, URL default ports), endpoint hosts (each environment's own),
+identifier keys (per-environment ids), and set semantics for unordered lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from parity.model import ConfigEntry
+from parity.normalize import EnvNormalizer
+from parity.values import (
+    canonical_scalar,
+    endpoint_set,
+    endpoint_shape,
+    is_identity_key,
+    list_delta,
+)
+
+from ._display import contrast, explain, short
+
+# Lists whose order is meaning (a command line), compared as sequences.
+_ORDERED = re.compile(r"(^|[._\[])(args|command|entrypoint|cmd)(\]|$)", re.IGNORECASE)
+
+
+def _norm(normalizer: EnvNormalizer, env: str, x: Any) -> Any:
+    """A value with environment names, spellings and endpoint hosts factored out."""
+    if isinstance(x, str):
+        shape = endpoint_shape(x)
+        return shape if shape is not None else canonical_scalar(normalizer.strip(env, x))
+    if isinstance(x, bool | int | float):
+        return canonical_scalar(str(x).lower() if isinstance(x, bool) else str(x))
+    if isinstance(x, dict):
+        return {k: _norm(normalizer, env, v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_norm(normalizer, env, v) for v in x]
+    return x
+
+
+def _key(x: Any) -> str:
+    return x if isinstance(x, str) else json.dumps(x, sort_keys=True, separators=(",", ":"))
+
+
+def difference(
+    normalizer: EnvNormalizer, reference: str, env: str, a: ConfigEntry, b: ConfigEntry
+) -> str | None:
+    """A short description of how b differs from a that matters, or None if it does not."""
+    left, right = a.value or "", b.value or ""
+    if isinstance(a.structured, list) and isinstance(b.structured, list):
+        na = [_norm(normalizer, reference, x) for x in a.structured]
+        nb = [_norm(normalizer, env, x) for x in b.structured]
+        if _ORDERED.search(b.key):
+            if [_key(x) for x in na] == [_key(x) for x in nb]:
+                return None
+            got, want = contrast(right, left)
+            return f"{got!r} vs {want!r} in {reference}"
+        if {_key(x) for x in na} == {_key(x) for x in nb}:
+            return None
+        removed, added = list_delta(a.structured, b.structured)
+        parts = []
+        if added:
+            parts.append("adds " + ", ".join(short(x, 30) for x in added[:5]))
+        if removed:
+            parts.append("lacks " + ", ".join(short(x, 30) for x in removed[:5]))
+        return ("; ".join(parts) or "order differs") + f" (vs {reference})"
+    if isinstance(a.structured, dict) and isinstance(b.structured, dict):
+        if _norm(normalizer, reference, a.structured) == _norm(normalizer, env, b.structured):
+            return None
+        return f"changed at {explain(a.structured, b.structured)}"
+    if normalizer.same(reference, left, env, right):
+        return None
+    if canonical_scalar(normalizer.strip(reference, left)) == canonical_scalar(
+        normalizer.strip(env, right)
+    ):
+        return None
+    if is_identity_key(b.key):
+        return None
+    ea, eb = endpoint_set(left), endpoint_set(right)
+    if ea is not None and eb is not None and ea == eb:
+        return None
+    got, want = contrast(right, left)
+    return f"{got!r} vs {want!r} in {reference}"
