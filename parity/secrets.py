@@ -10,85 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import os
-import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from parity.classify import classify, is_secret_key, is_secret_value
 from parity.errors import ConfigError
 
+__all__ = ["Fingerprinter", "SecretGuard", "is_secret_key", "is_secret_value"]
+
 FINGERPRINT_PREFIX = "hmac-sha256"
-_KEY_WORDS = re.compile(
-    r"(secret|token|passw(or)?d|passwd|\bpwd\b|_pwd\b|api[_.-]?key|apikey|private[_.-]?key|"
-    r"access[_.-]?key|credential|signing[_.-]?key|session[_.-]?key|encryption[_.-]?key|"
-    r"client[_.-]?secret|\bsalt\b|_salt\b|\bdsn\b|_dsn\b|auth[_.-]?key)",
-    re.IGNORECASE,
-)
-# Keys that merely point at or describe a secret: their values are not themselves secret.
-_NOT_SECRET_SUFFIX = re.compile(
-    r"[_.-](file|path|arn|ref|name|id|enabled|ttl|expiry|expires|length|header|url_path|"
-    r"rotation|version|backend|kms[_.-]?key)$",
-    re.IGNORECASE,
-)
-_URL_CREDENTIALS = re.compile(
-    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^:/@\s]*):(?P<password>[^@\s]+)@(?P<rest>\S*)$"
-)
-_TOKEN_SHAPES = re.compile(
-    r"^(AKIA|ASIA)[0-9A-Z]{16}$|^gh[pousr]_[A-Za-z0-9]{20,}$|^github_pat_|^xox[abprs]-|"
-    r"^sk_(live|test)_|^sk-[A-Za-z0-9_-]{20,}$|-----BEGIN [A-Z ]*PRIVATE KEY-----|"
-    r"^eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\."
-)
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_PLAIN_WORDISH = re.compile(r"[\s/.:]")
-
-
-# Cheap literal prefilter: a key containing none of these cannot match _KEY_WORDS.
-_KEY_HINT = re.compile(r"secret|token|pass|pwd|key|credential|salt|dsn")
-_TOKEN_PREFIXES = ("AKIA", "ASIA", "gh", "github_pat_", "xox", "sk_", "sk-", "eyJ")
-
-
-def is_secret_key(key: str) -> bool:
-    """Name-based detection: DB_PASSWORD, api_key, stripe.secret... but not DB_PASSWORD_FILE."""
-    if not _KEY_HINT.search(key.lower()):
-        return False
-    return bool(_KEY_WORDS.search(key)) and not _NOT_SECRET_SUFFIX.search(key)
-
-
-def _entropy(value: str) -> float:
-    counts = Counter(value)
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
-def is_secret_value(value: str) -> bool:
-    """Value-based detection: known token shapes and long high-entropy literals."""
-    if len(value) < 20:
-        return value.startswith(_TOKEN_PREFIXES) and bool(_TOKEN_SHAPES.search(value))
-    if (value.startswith(_TOKEN_PREFIXES) or "PRIVATE KEY-----" in value) and _TOKEN_SHAPES.search(
-        value
-    ):
-        return True
-    if _PLAIN_WORDISH.search(value) or _UUID.match(value):
-        return False
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
-    if not (has_digit and has_alpha):
-        return False
-    threshold = 3.0 if re.fullmatch(r"[0-9a-fA-F]+", value) else 3.8
-    return _entropy(value) >= threshold
-
-
-def split_url_credentials(value: str) -> tuple[str, str] | None:
-    """`postgres://u:PW@h/db` -> (`postgres://u:***@h/db`, `PW`); None when no password."""
-    if "@" not in value or "://" not in value:
-        return None
-    m = _URL_CREDENTIALS.match(value)
-    if not m:
-        return None
-    redacted = f"{m['scheme']}://{m['user']}:***@{m['rest']}"
-    return redacted, m["password"]
 
 
 def key_id_of(fingerprint: str) -> str:
@@ -169,20 +100,9 @@ class SecretGuard:
         return self._fp(value)
 
     def classify(self, key: str, value: str) -> tuple[str | None, str | None]:
-        """Return (storable value, fingerprint): at most one side ever holds secret material."""
-        if value == "":
+        """Return (storable value, fingerprint): at most one side ever holds secret material.
+        The one classifier (parity.classify) decides; the secret parts are fingerprinted."""
+        verdict = classify(key, value)
+        if not verdict.secrets:
             return value, None
-        # Hot path (a million calls on large envs): cheap C-level prefilters before regexes.
-        url = "@" in value and "://" in value
-        if _KEY_HINT.search(key.lower()) and is_secret_key(key):
-            split = split_url_credentials(value) if url else None
-            if split:
-                return split[0], self.fingerprint(split[1])
-            return None, self.fingerprint(value)
-        if url:
-            split = split_url_credentials(value)
-            if split:
-                return split[0], self.fingerprint(split[1])
-        if (len(value) >= 20 or value.startswith(_TOKEN_PREFIXES)) and is_secret_value(value):
-            return None, self.fingerprint(value)
-        return value, None
+        return verdict.value, self.fingerprint("\x00".join(verdict.secrets))

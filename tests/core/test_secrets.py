@@ -14,7 +14,6 @@ from parity.secrets import (
     is_secret_value,
     key_id_of,
     load_fingerprinter,
-    split_url_credentials,
 )
 
 
@@ -72,11 +71,11 @@ def test_plain_values(value: str) -> None:
 
 
 def test_url_password_is_split_off() -> None:
-    assert split_url_credentials("postgres://u:p%40ss@h:5432/db") == (
-        "postgres://u:***@h:5432/db",
-        "p%40ss",
-    )
-    assert split_url_credentials("https://user@host/x") is None
+    from parity.classify import classify
+
+    verdict = classify("DATABASE_URL", "postgres://u:p%40ss@h:5432/db")
+    assert verdict == ("postgres://u:***@h:5432/db", ("p%40ss",))
+    assert classify("HOMEPAGE", "https://user@host/x").secrets == ()
 
 
 def test_guard_keeps_url_comparable_and_fingerprints_password() -> None:

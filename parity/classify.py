@@ -1,0 +1,451 @@
+"""The one secret classifier: for a key and a value, what is secret and what may be shown.
+
+Used by every collector (through SecretGuard), by the rules and by every error path. Modelled
+on detect-secrets and gitleaks: a *keyword* signal on the key's own name (its leaf, split into
+words: `secretName` is a name, `users[name=a].pass` is a password), *known token shapes* and
+*high entropy* on the value, and *false-positive filters* (booleans, small numbers, file names,
+paths, flags with numeric values, UUID lists, versions, dates, public Sentry DSNs).
+
+Where only part of a value is secret — a URL's password or token user, a query parameter, a
+`password=` in a connection string, a `--token` flag, a bearer token, a field of a JSON value,
+a line of a properties file — only that part is redacted, so the rest stays comparable.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from typing import NamedTuple
+
+REDACTED = "***"
+# Words (of the key's leaf) that name secret material.
+_SECRET_WORDS = {
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "salt",
+    "dsn",
+    "bearer",
+    "signing",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "masterkey",
+    "jwt",
+    "cookie",
+    "sas",
+    "webhook",
+    "auth",
+}
+# Two-word names ending in `key` that are secrets (`api_key`, `master_key`, `MAILGUN_KEY`…)
+# unless the first word says it is a data key.
+_DATA_KEY_WORDS = {
+    "cache",
+    "sort",
+    "partition",
+    "primary",
+    "routing",
+    "foreign",
+    "hash",
+    "object",
+    "lookup",
+    "public",
+    "idempotency",
+    "dedup",
+    "group",
+    "cursor",
+    "index",
+    "row",
+    "range",
+    "shard",
+    "metric",
+    "label",
+    "s3",
+    "bucket",
+    "map",
+    "dict",
+    "unique",
+    "composite",
+    "ssh_public",
+    "kms",
+}
+# Last words that make a key describe or point at a secret rather than hold one.
+_NOT_SECRET_LAST = {
+    "file",
+    "files",
+    "path",
+    "paths",
+    "arn",
+    "ref",
+    "refs",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "enabled",
+    "enable",
+    "disabled",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "timeout",
+    "length",
+    "header",
+    "rotation",
+    "version",
+    "backend",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "type",
+    "mode",
+    "prefix",
+    "suffix",
+    "count",
+    "max",
+    "min",
+    "size",
+    "format",
+    "algorithm",
+    "alg",
+    "issuer",
+    "audience",
+    "location",
+    "dir",
+    "directory",
+    "policy",
+    "provider",
+    "store",
+    "kind",
+    "field",
+    "label",
+    "env",
+    "description",
+    "required",
+    "interval",
+    "retries",
+    "lifetime",
+    "duration",
+    "age",
+    "mount",
+    "mountpath",
+    "volume",
+    "key",
+    "keys",
+    "selector",
+    "namespace",
+    "class",
+    "secretname",
+    "secretref",
+    "secretkeyref",
+    "method",
+    "scheme",
+    "scope",
+    "scopes",
+    "hint",
+    "regex",
+    "pattern",
+    "strategy",
+}
+_PREFIXES = (
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxr-",
+    "xoxs-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "sk-",
+    "AIza",
+    "SG.",
+    "glpat-",
+    "npm_",
+    "shpat_",
+    "hf_",
+    "eyJ",
+    "base64:",
+    "-----BEGIN",
+)
+_TOKEN = re.compile(
+    r"^(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|"
+    r"xox[abprs]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{4,}|sk-[A-Za-z0-9_-]{20,}|"
+    r"AIza[0-9A-Za-z_-]{30,}|SG\.[\w-]{16,}\.[\w-]{16,}|glpat-[\w-]{20,}|npm_[A-Za-z0-9]{30,}|"
+    r"shpat_[a-fA-F0-9]{32}|hf_[A-Za-z0-9]{30,}|"
+    r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*|"
+    r"base64:[A-Za-z0-9+/]{32,}={0,2})$"
+)
+_PEM = re.compile(
+    r"-----BEGIN (?:[A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----.*?"
+    r"(?:-----END [A-Z0-9 ]*(?:PRIVATE KEY|PRIVATE KEY BLOCK)-----|$)",
+    re.S,
+)
+_WEBHOOK = re.compile(
+    r"^https://(hooks\.slack\.com/services/|discord(app)?\.com/api/webhooks/|"
+    r"[\w.-]+\.webhook\.office\.com/)"
+)
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_UUID_LIST = re.compile(rf"^{_UUID}(?:\s*[,;\s]\s*{_UUID})*$")
+_VERSIONISH = re.compile(r"^v?\d+(\.\d+){1,3}([-+.][\w.-]+)?$")
+_DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+_FILEISH = re.compile(
+    r"^(~?/|\./|\.\./)?[\w.@-]+(/[\w.@-]+)*\.(key|pem|crt|cer|cert|p12|pfx|jks|json|txt|ya?ml|"
+    r"env|conf|cfg|ini|xml|der|csr|pub)$"
+)
+_PATHISH = re.compile(r"^(/|\./|~/)[\w./@-]*$")
+_FLAG_NUMERIC = re.compile(r"^--?[\w-]+(=[\d.]+[a-zA-Z%]{0,3})?$")
+_NUMBERISH = re.compile(r"^[+-]?\d{1,9}(\.\d+)?$")
+_BOOLISH = {"true", "false", "yes", "no", "on", "off", "null", "none", "enabled", "disabled"}
+_URL_CRED = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s@]+)@(?=[^\s/@]+)")
+_QUERY_SECRET = re.compile(
+    r"(?P<k>[?&;](?:password|passwd|pwd|token|access_token|refresh_token|secret|client_secret|"
+    r"api_key|apikey|key|sig|signature|sslpassword|auth|code|sas|x-amz-signature)=)"
+    r"(?P<v>[^&#;\s]+)",
+    re.IGNORECASE,
+)
+_KV_SECRET = re.compile(
+    r"(?P<k>(?:^|[\s;])(?:password|pwd|passwd|user password|sslpassword|secret|token)"
+    r"\s*=\s*)(?P<v>'[^']*'|\"[^\"]*\"|[^;\s]+)",
+    re.IGNORECASE,
+)
+_FLAG_SECRET = re.compile(
+    r"(?P<k>--?(?:[\w-]*?(?:password|passwd|token|secret|api-?key|apikey|credentials?))"
+    r"(?:=|\s+))(?P<v>\"[^\"]*\"|'[^']*'|[^\s\"']+)",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(?P<k>\b(?:Bearer|Basic|Token)\s+)(?P<v>[A-Za-z0-9._~+/=-]{8,})")
+_PROPS_LINE = re.compile(
+    r"(?m)^(?P<k>\s*[\w.-]*(?:password|passwd|secret|token|api[-_.]?key|credentials?)"
+    r"[\w.-]*\s*[=:]\s*)(?P<v>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+class Verdict(NamedTuple):
+    """What may be stored (`value`, None when wholly secret) and the secret parts found."""
+
+    value: str | None
+    secrets: tuple[str, ...]
+
+
+def key_words(key: str) -> list[str]:
+    """Words of a key's own name: its last segment (identity brackets dropped), split on
+    separators and camelCase, lower-cased."""
+    leaf = re.sub(r"\[[^\]]*\]", "", key).rstrip(".")
+    leaf = re.split(r"[./:]", leaf)[-1] if leaf else key
+    words = re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", leaf)
+    return [w.lower() for w in words if w]
+
+
+# Cheap prefilter: a key containing none of these cannot be a secret key (hot path at 1M keys).
+_KEY_HINT = re.compile(
+    r"secret|token|pass|pwd|key|credential|cred|salt|dsn|bearer|sign|jwt|cookie|sas|webhook|auth",
+    re.IGNORECASE,
+)
+
+
+def is_secret_key(key: str) -> bool:
+    """DB_PASSWORD, api_key, MAILGUN_KEY, auth.bearer, users[..].pass — but not secretName,
+    DB_PASSWORD_FILE, TOKEN_EXPIRY_SECONDS, cache_key."""
+    if not _KEY_HINT.search(key):
+        return False
+    words = key_words(key)
+    if not words:
+        return False
+    joined = "".join(words)
+    if len(words) >= 2 and words[-1] == "key":  # api_key, MAILGUN_KEY; not cache_key
+        return words[-2] not in _DATA_KEY_WORDS
+    if words[-1] in _NOT_SECRET_LAST or joined in _NOT_SECRET_LAST:
+        return False
+    if any(w in _SECRET_WORDS for w in words) or joined in _SECRET_WORDS:
+        return True
+    return any(s in joined for s in ("password", "passwd", "secret", "apikey", "privatekey"))
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _harmless(value: str) -> bool:
+    """Shapes that are never secret material, whatever the key says."""
+    v = value.strip()
+    return (
+        not v
+        or v.lower() in _BOOLISH
+        or bool(_NUMBERISH.match(v))
+        or bool(_FILEISH.match(v))
+        or bool(_PATHISH.match(v))
+        or bool(_FLAG_NUMERIC.match(v))
+        or v.startswith(("${", "$(", "{{", "<", "arn:", "projects/"))
+    )
+
+
+def _high_entropy(v: str) -> bool:
+    if len(v) < 20 or _UUID_LIST.match(v) or _VERSIONISH.match(v) or _DATEISH.match(v):
+        return False
+    if re.search(r"[\s:]", v) or v.startswith(("/", "--", "http")) or "." in v.strip(".")[:-4]:
+        return False
+    if not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
+        return False
+    if re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", v):  # slugs: value-timeout-100236
+        return False
+    if re.fullmatch(r"[0-9a-fA-F]+", v):
+        return len(v) >= 32 and _entropy(v) >= 3.0
+    return _entropy(v) >= 3.8
+
+
+def is_secret_value(value: str) -> bool:
+    """Known token shapes, private-key blocks and long high-entropy literals."""
+    v = value.strip()
+    if v.startswith(_PREFIXES) and (_TOKEN.match(v) or _PEM.search(v)):
+        return True
+    if "PRIVATE KEY" in v and _PEM.search(v):
+        return True
+    if v.startswith("https://") and _WEBHOOK.match(v):
+        return True
+    return _high_entropy(v)
+
+
+def _public_dsn(value: str) -> bool:
+    """Sentry DSNs carry a *public* key by design (sent to browsers)."""
+    return bool(re.match(r"^https?://[0-9a-f]{16,}@[\w.-]*sentry\.io/\d+$", value.strip()))
+
+
+def _redact(pattern: re.Pattern[str], text: str, found: list[str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        v = m.group("v").strip("'\"")
+        if not v or v == REDACTED or (_harmless(v) and not is_secret_value(v)):
+            return m.group(0)
+        found.append(v)
+        return m.group("k") + REDACTED
+
+    return pattern.sub(sub, text)
+
+
+def _url_userinfo(text: str, found: list[str]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        user, sep, password = m.group("userinfo").partition(":")
+        if sep and password and password != REDACTED:
+            found.append(password)
+            return f"{m.group('scheme')}{user}:{REDACTED}@"
+        if not sep and ((len(user) >= 16 and is_secret_value(user)) or _TOKEN.match(user)):
+            found.append(user)
+            return f"{m.group('scheme')}{REDACTED}@"
+        return m.group(0)
+
+    return _URL_CRED.sub(sub, text)
+
+
+def _json_value(key: str, value: str, found: list[str]) -> str | None:
+    """A JSON object/array value: secret fields redacted, re-serialized; None if not JSON."""
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict | list):
+        return None
+
+    def walk(k: str, x: object) -> object:
+        if isinstance(x, dict):
+            return {ck: walk(str(ck), cv) for ck, cv in x.items()}
+        if isinstance(x, list):
+            return [walk(k, i) for i in x]
+        if isinstance(x, str):
+            verdict = classify(k, x)
+            found.extend(verdict.secrets)
+            return REDACTED if verdict.value is None else verdict.value
+        return x
+
+    return json.dumps(walk(key, data), separators=(",", ":"), sort_keys=True)
+
+
+def scan(value: str, key: str = "") -> Verdict:
+    """Find secret parts inside a value that is not secret as a whole."""
+    found: list[str] = []
+    text = value
+    if "-----BEGIN" in text:
+        text = _PEM.sub(lambda m: (found.append(m.group(0)), REDACTED)[1], text)
+    if "@" in text and "://" in text and not _public_dsn(text):
+        text = _url_userinfo(text, found)
+    if "=" in text:
+        text = _redact(_QUERY_SECRET, text, found)
+        text = _redact(_KV_SECRET, text, found)
+        if "\n" in text:
+            text = _redact(_PROPS_LINE, text, found)
+    if "-" in text:
+        text = _redact(_FLAG_SECRET, text, found)
+    if " " in text:
+        text = _redact(_BEARER, text, found)
+    if text[:1] in "{[":
+        redacted = _json_value(key, text, found)
+        if redacted is not None and found:
+            text = redacted
+    if not found:
+        words = re.split(r"[\s,;]+", text)
+        if len(words) > 1:
+            for w in words:
+                if w and w != REDACTED and is_secret_value(w.strip("'\"")):
+                    found.append(w)
+                    text = text.replace(w, REDACTED)
+    return Verdict(text, tuple(found))
+
+
+def classify(key: str, value: str) -> Verdict:
+    """The verdict for one key/value pair: wholly secret (value None), partly (redacted value
+    plus the parts), or not at all."""
+    if not value:
+        return Verdict(value, ())
+    if _public_dsn(value):
+        return Verdict(value, ())
+    if is_secret_key(key):
+        if _harmless(value):
+            return Verdict(value, ())
+        partial = scan(value, key) if ("://" in value or "=" in value) else None
+        if partial is not None and partial.secrets:
+            return partial
+        return Verdict(None, (value,))
+    if len(value) < 8 and not value.startswith(_PREFIXES):
+        return Verdict(value, ())
+    if is_secret_value(value):
+        return Verdict(None, (value,))
+    if not any(c in value for c in "@=-{[ \n:"):
+        return Verdict(value, ())
+    return scan(value, key)
+
+
+def redact_text(text: str) -> str:
+    """Any free text (a message, an expected/actual value) with secret parts redacted."""
+    if not text:
+        return text
+    verdict = classify("", text)
+    return REDACTED if verdict.value is None else verdict.value
