@@ -48,7 +48,6 @@ _SECRET_WORDS = {
     "cookie",
     "sas",
     "webhook",
-    "auth",
 }
 # Two-word names ending in `key` that are secrets (`api_key`, `master_key`, `MAILGUN_KEY`…)
 # unless the first word says it is a data key.
@@ -220,6 +219,9 @@ _FILEISH = re.compile(
     r"^(~?/|\./|\.\./)?[\w.@-]+(/[\w.@-]+)*\.(key|pem|crt|cer|cert|p12|pfx|jks|json|txt|ya?ml|"
     r"env|conf|cfg|ini|xml|der|csr|pub)$"
 )
+_PLACEHOLDER = re.compile(r"^(__\w+__|\$\{?\w+\}?|\{\{.*\}\}|<[^>]+>|%\w+%|@\w+@)$")
+_DOMAIN_PATH = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/[\w.-]+)+$")
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
 _PATHISH = re.compile(r"^(/|\./|~/)[\w./@-]*$")
 _FLAG_NUMERIC = re.compile(r"^--?[\w-]+(=[\d.]+[a-zA-Z%]{0,3})?$")
 _NUMBERISH = re.compile(r"^[+-]?\d{1,9}(\.\d+)?$")
@@ -237,7 +239,7 @@ _KV_SECRET = re.compile(
     re.IGNORECASE,
 )
 _FLAG_SECRET = re.compile(
-    r"(?P<k>--?(?:[\w-]*?(?:password|passwd|token|secret|api-?key|apikey|credentials?))"
+    r"(?P<k>(?:^|(?<=\s))--?(?:[\w-]*?(?:password|passwd|token|secret|api-?key|apikey|credentials?))"
     r"(?:=|\s+))(?P<v>\"[^\"]*\"|'[^']*'|[^\s\"']+)",
     re.IGNORECASE,
 )
@@ -287,6 +289,8 @@ def is_secret_key(key: str) -> bool:
         return False
     if any(w in _SECRET_WORDS for w in words) or joined in _SECRET_WORDS:
         return True
+    if words[-1] == "auth":  # BASIC_AUTH=user:pw (but not noAuthMetrics, AUTH_MODE)
+        return True
     return any(s in joined for s in ("password", "passwd", "secret", "apikey", "privatekey"))
 
 
@@ -307,11 +311,15 @@ def _harmless(value: str) -> bool:
         or bool(_PATHISH.match(v))
         or bool(_FLAG_NUMERIC.match(v))
         or v.startswith(("${", "$(", "{{", "<", "arn:", "projects/"))
+        or bool(_PLACEHOLDER.match(v))
+        or bool(_DOMAIN_PATH.match(v))
     )
 
 
 def _high_entropy(v: str) -> bool:
-    if len(v) < 20 or _UUID_LIST.match(v) or _VERSIONISH.match(v) or _DATEISH.match(v):
+    if len(v) < 20 or not _TOKEN_CHARS.match(v):
+        return False  # tokens are base64/hex/url-safe runs, not structured text
+    if _UUID_LIST.match(v) or _VERSIONISH.match(v) or _DATEISH.match(v):
         return False
     if re.search(r"[\s:]", v) or v.startswith(("/", "--", "http")) or "." in v.strip(".")[:-4]:
         return False

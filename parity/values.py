@@ -47,6 +47,8 @@ _IDENTITY_WORDS = {"id", "ids", "uuid", "guid", "account", "project", "subscript
 def canonical_scalar(value: str) -> str:
     """Spelling-independent form of a scalar: booleans, numbers, URLs."""
     v = value.strip()
+    if v.startswith("/#/"):  # a hash-routed SPA route is the route
+        v = v[2:]
     low = v.lower()
     if low in _BOOLS:
         return _BOOLS[low]

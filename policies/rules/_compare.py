@@ -36,8 +36,8 @@ def _norm(normalizer: EnvNormalizer, env: str, x: Any) -> Any:
         return canonical_scalar(str(x).lower() if isinstance(x, bool) else str(x))
     if isinstance(x, dict):
         return {k: _norm(normalizer, env, v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_norm(normalizer, env, v) for v in x]
+    if isinstance(x, list):  # nested lists compare as sets (host lists, TLS entries)
+        return sorted({_key(_norm(normalizer, env, v)) for v in x})
     return x
 
 

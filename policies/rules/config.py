@@ -16,31 +16,106 @@ from ._display import contrast, show, where
 from .interface import Draft, RuleContext, rule
 
 
+def _segments(key: str) -> list[str]:
+    """`a.b[name=x].c` -> [`a`, `a.b`, `a.b[name=x]`, `a.b[name=x].c`] (dots inside identity
+    brackets do not split)."""
+    out, depth = [], 0
+    for i, ch in enumerate(key):
+        if ch == "[":
+            if depth == 0 and i:
+                out.append(key[:i])
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "." and depth == 0:
+            out.append(key[:i])
+    out.append(key)
+    return out
+
+
+def _missing_roots(
+    records: list[ConfigEntry], other: dict[str, object]
+) -> list[tuple[str, list[ConfigEntry]]]:
+    """Group missing records under the highest parent the other side lacks entirely: a
+    subtree missing on one side is one finding, not one per leaf. Environment variables are
+    flat names and never grouped."""
+    present: dict[str, set[str]] = {}
+    groups: dict[tuple[str, str], list[ConfigEntry]] = {}
+    for r in records:
+        root = r.key
+        if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
+            if r.scope not in present:
+                present[r.scope] = {
+                    p for k in other.get(r.scope, {}) for p in _segments(k)  # type: ignore[attr-defined]
+                }
+            for prefix in _segments(r.key)[:-1]:
+                if prefix not in present[r.scope]:
+                    root = prefix
+                    break
+        groups.setdefault((r.scope, root), []).append(r)
+    return [
+        (recs[0].key if len(recs) == 1 else root, recs) for (_, root), recs in groups.items()
+    ]
+
+
+def _unset(r: ConfigEntry) -> bool:
+    """An empty value is unset either way (`HASH_ROUTING=` vs no HASH_ROUTING)."""
+    return r.value == "" and r.value_ref is None and r.fingerprint is None
+
+
+def _one_sided(
+    ctx: RuleContext, env: str, records: list[ConfigEntry], other_env: str
+) -> Iterator[tuple[str, list[ConfigEntry]]]:
+    """Missing (or extra) records worth reporting, grouped by missing subtree."""
+    keep = []
+    for r in records:
+        if _unset(r):
+            continue
+        if r.value_ref and (r.value_ref.secret or ctx.index_has_source(env, r)):
+            continue  # the secret reference, or the ConfigMap key at its source, says it
+        c = ctx.policy.contract_for(r.key, subject_of(r))
+        if c and c.rule == "may-differ":
+            continue
+        keep.append(r)
+    other = ctx.indexes[other_env].groups
+    by_scope = {g[1]: keys for g, keys in other.items() if g[0] == Kind.CONFIG}
+    yield from _missing_roots(keep, by_scope)
+
+
+def _describe(root: str, recs: list[ConfigEntry]) -> tuple[str, str | None]:
+    """(what, shown value) for a missing key or subtree."""
+    if len(recs) == 1 and recs[0].key == root:
+        return root, show(recs[0])
+    shown = ", ".join(f"{r.key}={show(r)}" for r in recs)
+    return f"{root} ({len(recs)} keys)", shown if len(shown) <= 400 else shown[:399] + "…"
+
+
 @rule("missing-key")
 def missing_key(ctx: RuleContext) -> Iterator[Draft]:
-    """Config keys set in the reference but not in env X, and the reverse (level `reverse`)."""
+    """Config keys set in the reference but not in env X, and the reverse (level `reverse`).
+    A subtree missing as a whole is one finding."""
     for env, diff in ctx.pairs.items():
-        for r in diff.missing.get(Kind.CONFIG, []):
-            assert isinstance(r, ConfigEntry)
-            if r.value_ref and r.value_ref.secret:
-                continue  # secret-missing reports the reference itself
+        missing = [r for r in diff.missing.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
+        for root, recs in _one_sided(ctx, ctx.reference, missing, env):
+            what, shown = _describe(root, recs)
             yield Draft(
                 env,
-                subject_of(r),
-                f"{where(r)} is set in {ctx.reference} but missing in {env}",
-                expected=show(r),
-                suggestion=f"add {r.key} to {env}",
-                source=r.source,
+                f"config:{recs[0].scope}:{root}",
+                f"{what} ({recs[0].scope}) is set in {ctx.reference} but missing in {env}",
+                expected=shown,
+                suggestion=f"add {root} to {env}",
+                source=recs[0].source,
             )
-        for r in diff.extra.get(Kind.CONFIG, []):
-            assert isinstance(r, ConfigEntry)
+        extra = [r for r in diff.extra.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
+        for root, recs in _one_sided(ctx, env, extra, ctx.reference):
+            what, shown = _describe(root, recs)
             yield Draft(
                 env,
-                subject_of(r),
-                f"{where(r)} is set in {env} but not in {ctx.reference}",
-                actual=show(r),
-                suggestion=f"add {r.key} to {ctx.reference} or remove it from {env}",
-                source=r.source,
+                f"config:{recs[0].scope}:{root}",
+                f"{what} ({recs[0].scope}) is set in {env} but not in {ctx.reference}",
+                actual=shown,
+                suggestion=f"add {root} to {ctx.reference} or remove it from {env}",
+                source=recs[0].source,
                 level="reverse",
             )
 
@@ -75,11 +150,17 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 a.value is None or b.value is None or a.value == b.value
             ):
                 continue  # secret (or secret part) differs: that is expected, not drift
-            left, right = show(a) or "", show(b) or ""
-            if (a.value is None) != (b.value is None) and (a.value_ref is None) != (
-                b.value_ref is None
+            if (
+                a.value_ref
+                and b.value_ref
+                and ctx.index_has_source(ctx.reference, a)
+                and ctx.index_has_source(env, b)
             ):
-                continue  # literal vs reference: plaintext-secret's business
+                continue  # both read a ConfigMap key: the ConfigMap's own record says it
+            left, right = show(a) or "", show(b) or ""
+            secret_ref = (a.value_ref and a.value_ref.secret) or (b.value_ref and b.value_ref.secret)
+            if secret_ref and (a.value is None) != (b.value is None):
+                continue  # literal vs secret reference: plaintext-secret's business
             subject = subject_of(b)
             contract = ctx.policy.contract_for(b.key, subject)
             if contract and contract.rule in ("may-differ", "must-differ"):

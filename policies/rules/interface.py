@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from parity.diff import EnvIndex, PairDiff
-from parity.model import Snapshot
+from parity.model import ConfigEntry, Kind, RefBackend, Snapshot
 from parity.normalize import EnvNormalizer
 
 from ..model import Policy
@@ -48,6 +48,15 @@ class RuleContext:
     policy: Policy
     normalizer: EnvNormalizer
     production_like: dict[str, bool]
+
+    def index_has_source(self, env: str, r: ConfigEntry) -> bool:
+        """Whether the ConfigMap key an entry references is itself in env's records (then a
+        difference is reported once, at that source, not at every consumer)."""
+        if r.value_ref is None or r.value_ref.backend != RefBackend.K8S_CONFIGMAP:
+            return False
+        cm, _, key = r.value_ref.name.partition("/")
+        scope = self.normalizer.neutral(f"{r.scope.split('/', 1)[0]}/ConfigMap/{cm}")
+        return key in self.indexes[env].groups.get((Kind.CONFIG, scope), {})
 
 
 Rule = Callable[[RuleContext], Iterator[Draft]]
