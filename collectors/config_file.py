@@ -200,7 +200,9 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
         return result
 
 
-def _setter(layers: list[tuple[str, Any, dict[str, tuple[Any, int | None]]]], key: str, value: Any) -> str:
+def _setter(
+    layers: list[tuple[str, Any, dict[str, tuple[Any, int | None]]]], key: str, value: Any
+) -> str:
     """The file (and line) that set a merged value: the last layer holding it."""
     for shown, _, leaves in reversed(layers):
         hit = leaves.get(key)

@@ -45,7 +45,16 @@ def _drop_token(m: re.Match[str]) -> str:
 class EnvNormalizer:
     """Knows each configured environment's name tokens (name plus aliases)."""
 
-    def __init__(self, env_names: Iterable[str], aliases: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        env_names: Iterable[str],
+        aliases: dict[str, list[str]],
+        stop_words: Iterable[str] = (),
+    ) -> None:
+        stops = sorted({w.lower() for w in stop_words if w}, key=len, reverse=True)
+        self._stops = (
+            re.compile("|".join(re.escape(w) for w in stops), re.IGNORECASE) if stops else None
+        )
         self.tokens: dict[str, set[str]] = {}
         for env in env_names:
             low = env.lower()
@@ -93,6 +102,23 @@ class EnvNormalizer:
             return None
         return self._owner.get(m.group(0).lower(), "?"), m.group(0)
 
+    def foreign_match(self, env: str, value: str) -> tuple[str, str, int, int] | None:
+        """(other environment, token, start, end) of the first token of another configured
+        environment in `value`, stop-words (`svc.cluster.local`) masked out."""
+        pat = self._foreign.get(env)
+        if pat is None:
+            return None
+        masked = self._stops.sub(lambda m: " " * len(m.group(0)), value) if self._stops else value
+        m = pat.search(masked)
+        if not m:
+            return None
+        return self._owner.get(m.group(0).lower(), "?"), m.group(0), m.start(), m.end()
+
+    def names_env(self, env: str, value: str) -> bool:
+        """Whether value carries one of env's own name tokens."""
+        pat = self._own.get(env)
+        return bool(pat and pat.search(value))
+
     def same(self, env_a: str, a: str, env_b: str, b: str) -> bool:
         """Equal once each side's own environment name is neutralized: replaced on both sides
         (`db.prod.internal` ~ `db.staging.internal`), removed where only one side names it
@@ -108,10 +134,7 @@ class EnvNormalizer:
         low, short = longer.lower(), shorter.lower()
         if not short or len(low) <= len(short):
             return False
-        for tok in self.tokens.get(env, ()):
-            if low == short + tok or low == tok + short:
-                return True
-        return False
+        return any(low == short + tok or low == tok + short for tok in self.tokens.get(env, ()))
 
 
 def containing(strings: list[str], needles: Iterable[str]) -> list[int]:

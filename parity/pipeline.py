@@ -146,7 +146,7 @@ def build_report(
     ordered.update({k: v for k, v in snapshots.items() if k != reference})
     envs = list(ordered)
     now = now or datetime.now(UTC).replace(microsecond=0)
-    normalizer = EnvNormalizer(envs, settings.env_aliases())
+    normalizer = EnvNormalizer(envs, settings.env_aliases(), policy.stop_words)
     ev = evaluate(
         ordered,
         reference,

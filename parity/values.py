@@ -14,7 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-_BOOLS = {"true": "true", "false": "false", "yes": "true", "no": "false", "on": "true", "off": "false"}
+_BOOLS = {
+    "true": "true",
+    "false": "false",
+    "yes": "true",
+    "no": "false",
+    "on": "true",
+    "off": "false",
+}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 DEFAULT_PORTS = {
     "http": 80,

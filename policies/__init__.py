@@ -86,7 +86,7 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         value = getattr(override, key)
         if value is not None:
             data[key] = value
-    for key in ("contracts", "ignore", "waivers"):
+    for key in ("contracts", "ignore", "waivers", "mode_keys", "stop_words"):
         data[key] = [*getattr(base, key), *getattr(override, key)]
     data["list_keys"] = {**base.list_keys, **override.list_keys}
     return Policy.model_validate(data)

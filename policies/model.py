@@ -108,9 +108,21 @@ class Policy(_Strict):
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
     list_keys: dict[str, str] = Field(default_factory=dict)
+    mode_keys: list[str] = Field(default_factory=list)
+    stop_words: list[str] = Field(default_factory=list)
     list_keys: dict[str, str] = Field(
         default_factory=dict,
         description="Identity field of list elements, by list path glob (`apps: name`).",
+    )
+    mode_keys: list[str] = Field(
+        default_factory=list,
+        description="Keys holding a build/run mode (`NODE_ENV`): an environment name in them "
+        "is a mode, not a reference to that environment.",
+    )
+    stop_words: list[str] = Field(
+        default_factory=list,
+        description="Names containing an environment token that are not environment names "
+        "(`svc.cluster.local`, `letsencrypt-prod`).",
     )
 
     def severity(self, rule: str, level: str | None = None) -> Severity:
@@ -152,3 +164,5 @@ class PolicyOverride(_Strict):
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
     list_keys: dict[str, str] = Field(default_factory=dict)
+    mode_keys: list[str] = Field(default_factory=list)
+    stop_words: list[str] = Field(default_factory=list)

@@ -6,7 +6,15 @@ metadata and severities, and the engine checks that both name the same rules.
 
 from __future__ import annotations
 
-from . import collection, config, data, dependencies, images, secrets  # noqa: F401  (register)
+from . import (  # noqa: F401  (importing registers the rules)
+    collection,
+    config,
+    data,
+    dependencies,
+    environments,
+    images,
+    secrets,
+)
 from .interface import RULES, Draft, Rule, RuleContext, rule
 
 __all__ = ["RULES", "Draft", "Rule", "RuleContext", "rule"]

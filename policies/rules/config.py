@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from parity.diff import subject_of
@@ -46,16 +46,16 @@ def _missing_roots(
         if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
             if r.scope not in present:
                 present[r.scope] = {
-                    p for k in other.get(r.scope, {}) for p in _segments(k)  # type: ignore[attr-defined]
+                    p
+                    for k in other.get(r.scope, {})
+                    for p in _segments(k)  # type: ignore[attr-defined]
                 }
             for prefix in _segments(r.key)[:-1]:
                 if prefix not in present[r.scope]:
                     root = prefix
                     break
         groups.setdefault((r.scope, root), []).append(r)
-    return [
-        (recs[0].key if len(recs) == 1 else root, recs) for (_, root), recs in groups.items()
-    ]
+    return [(recs[0].key if len(recs) == 1 else root, recs) for (_, root), recs in groups.items()]
 
 
 def _unset(r: ConfigEntry) -> bool:
@@ -158,7 +158,9 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             ):
                 continue  # both read a ConfigMap key: the ConfigMap's own record says it
             left, right = show(a) or "", show(b) or ""
-            secret_ref = (a.value_ref and a.value_ref.secret) or (b.value_ref and b.value_ref.secret)
+            secret_ref = (a.value_ref and a.value_ref.secret) or (
+                b.value_ref and b.value_ref.secret
+            )
             if secret_ref and (a.value is None) != (b.value is None):
                 continue  # literal vs secret reference: plaintext-secret's business
             subject = subject_of(b)
@@ -190,36 +192,6 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             )
 
 
-@rule("cross-env-reference")
-def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
-    """A value that names another environment (staging pointing at production)."""
-    for env in ctx.envs:
-        needles = ctx.normalizer.foreign_tokens(env)
-        for kind in (Kind.CONFIG, Kind.SECRET_REF):
-            records = ctx.indexes[env].kind_records(kind)
-            texts = [
-                (r.value or str(r.value_ref or "")) if isinstance(r, ConfigEntry) else r.key
-                for r in records
-            ]
-            for i in containing(texts, needles):
-                r, text = records[i], texts[i]
-                hit = ctx.normalizer.foreign(env, text)
-                if not hit:
-                    continue
-                other, token = hit
-                if ctx.production_like[env] and ctx.production_like.get(other, False):
-                    continue  # canary reading production resources is by design
-                yield Draft(
-                    env,
-                    subject_of(r),
-                    f"{r.key} in {env} names {other!r} "
-                    f"(token {token!r}): {env} may be using {other}'s resource",
-                    actual=text,
-                    suggestion=f"point {r.key} at {env}'s own resource",
-                    source=r.source,
-                )
-
-
 _TRUTHY = {"1", "true", "yes", "on", "y"}
 _DEV_ENVS = {"development", "dev", "local", "test", "testing"}
 _ENV_KEYS = {
@@ -233,6 +205,8 @@ _ENV_KEYS = {
     "env",
     "go_env",
     "aspnetcore_environment",
+    "mix_env",
+    "golang_env",
 }
 _DEV_SERVERS = re.compile(
     r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
@@ -242,12 +216,13 @@ _DEV_SERVERS = re.compile(
 _LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
 
 
-def unsafe_value(key: str, value: str) -> str | None:
+def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
     """Why a value is unsafe for production, or None."""
     leaf = re.split(r"[./]", key)[-1].lower()
+    env_keys = _ENV_KEYS | {k.lower() for k in mode_keys}
     if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
         return f"{key}={value} turns debug mode on"
-    if leaf in _ENV_KEYS and value.strip().lower() in _DEV_ENVS:
+    if leaf in env_keys and value.strip().lower() in _DEV_ENVS:
         return f"{key}={value} selects a development mode"
     if leaf == "command" and _DEV_SERVERS.search(value):
         return f"command {value!r} runs a development server"
@@ -276,7 +251,7 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
             assert isinstance(r, ConfigEntry)
             if r.value is None:
                 continue
-            why = unsafe_value(r.key, r.value)
+            why = unsafe_value(r.key, r.value, ctx.policy.mode_keys)
             if why:
                 suffix = "" if env == ctx.reference else f" ({env} is production-like)"
                 yield Draft(

@@ -1,0 +1,179 @@
+"""cross-env-reference: a value that uses another environment's resource.
+
+Two ways to see it:
+- the value *names* another environment (`payments.prod.internal` in staging) — by whole,
+  delimited tokens of the configured environments' names and aliases, ignoring stop-words
+  (`svc.cluster.local`, `letsencrypt-prod`), build-mode keys (`NODE_ENV=production` in staging
+  is the normal build idiom), deny lists (a host a key *rejects* is not used) and third-party
+  host names (a partner's `staging.example.org` seen nowhere else in the configuration);
+- the value *is* the reference's own host where this environment names its other hosts after
+  itself (`ml.example.com` in staging beside `api-staging.example.com`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from parity.diff import subject_of
+from parity.model import ConfigEntry, Kind, SecretRef
+from parity.normalize import containing
+from parity.values import endpoint_shape
+
+from .interface import Draft, RuleContext, rule
+
+_DENY_WORDS = {
+    "reject",
+    "rejected",
+    "deny",
+    "denied",
+    "denylist",
+    "block",
+    "blocked",
+    "blocklist",
+    "blacklist",
+    "exclude",
+    "excluded",
+    "excludes",
+    "ignore",
+    "ignored",
+    "disallow",
+    "disallowed",
+    "forbid",
+    "forbidden",
+}
+_HOST = re.compile(r"(?<![\w.-])((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63})(?![\w-])")
+
+
+def _words(key: str) -> set[str]:
+    return {w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", key) if w}
+
+
+def _registrable(host: str) -> str:
+    parts = host.lower().rstrip(".").split(".")
+    return ".".join(parts[-2:]) if len(parts) >= 2 else host.lower()
+
+
+def _host_around(text: str, start: int, end: int) -> str | None:
+    """The host name containing text[start:end], if the token is inside one."""
+    for m in _HOST.finditer(text):
+        if m.start() <= start and end <= m.end():
+            return m.group(1)
+    return None
+
+
+class _Domains:
+    """How many of an environment's config values mention a registrable domain (cached)."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self._values: dict[str, list[str]] = {}
+        self._counts: dict[tuple[str, str], int] = {}
+
+    def count(self, env: str, domain: str) -> int:
+        if env not in self._values:
+            self._values[env] = [
+                r.value or ""
+                for r in self.ctx.indexes[env].kind_records(Kind.CONFIG)
+                if isinstance(r, ConfigEntry)
+            ]
+        if (env, domain) not in self._counts:
+            self._counts[(env, domain)] = len(containing(self._values[env], [domain]))
+        return self._counts[(env, domain)]
+
+
+def _is_mode_key(ctx: RuleContext, key: str) -> bool:
+    leaf = re.split(r"[./]", key)[-1]
+    return leaf.upper() in ctx.policy.mode_keys
+
+
+@rule("cross-env-reference")
+def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
+    """A value that names, or is, another environment's resource."""
+    domains = _Domains(ctx)
+    for env in ctx.envs:
+        needles = ctx.normalizer.foreign_tokens(env)
+        for kind in (Kind.CONFIG, Kind.SECRET_REF):
+            records = ctx.indexes[env].kind_records(kind)
+            texts = [
+                (r.value or str(r.value_ref or "")) if isinstance(r, ConfigEntry) else r.key
+                for r in records
+            ]
+            for i in containing(texts, needles):
+                r, text = records[i], texts[i]
+                assert isinstance(r, ConfigEntry | SecretRef)
+                hit = ctx.normalizer.foreign_match(env, text)
+                if hit is None:
+                    continue
+                other, token, start, end = hit
+                if ctx.production_like[env] and ctx.production_like.get(other, False):
+                    continue  # canary reading production resources is by design
+                if _is_mode_key(ctx, r.key) or _words(r.key) & _DENY_WORDS:
+                    continue
+                host = _host_around(text, start, end)
+                if host and domains.count(env, _registrable(host)) <= 1:
+                    continue  # a third party's environment, not one of ours
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} in {env} names {other!r} "
+                    f"(token {token!r}): {env} may be using {other}'s resource",
+                    actual=text,
+                    suggestion=f"point {r.key} at {env}'s own resource",
+                    source=r.source,
+                )
+        if env != ctx.reference:
+            yield from _shared_hosts(ctx, env)
+
+
+def _own_named_domains(ctx: RuleContext, env: str) -> set[str]:
+    """Registrable domains under which env names hosts after itself (`api-staging.x.com`)."""
+    out: set[str] = set()
+    tokens = ctx.normalizer.tokens.get(env, set())
+    for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        if not isinstance(r, ConfigEntry) or not r.value or "." not in r.value:
+            continue
+        for m in _HOST.finditer(r.value):
+            host = m.group(1).lower()
+            labels = re.split(r"[.-]", host)
+            if any(t in labels for t in tokens):
+                out.add(_registrable(host))
+    return out
+
+
+def _shared_hosts(ctx: RuleContext, env: str) -> Iterator[Draft]:
+    """Endpoint values equal to the reference's, under a domain where env's other hosts carry
+    env's own name: env is probably using the reference's instance."""
+    own: set[str] | None = None
+    ref_groups = ctx.indexes[ctx.reference].groups
+    records = ctx.indexes[env].kind_records(Kind.CONFIG)
+    values = [r.value or "" if isinstance(r, ConfigEntry) else "" for r in records]
+    for i in containing(values, ["://"]):
+        r = records[i]
+        if not isinstance(r, ConfigEntry) or not r.value or endpoint_shape(r.value) is None:
+            continue
+        other = ref_groups.get(r.group, {}).get(r.key)
+        if not isinstance(other, ConfigEntry) or other.value != r.value:
+            continue
+        try:
+            host = (urlsplit(r.value).hostname or "").lower()
+        except ValueError:
+            continue
+        if not host or ctx.normalizer.foreign(env, host) or "." not in host:
+            continue
+        if own is None:
+            own = _own_named_domains(ctx, env)
+        domain = _registrable(host)
+        if domain in own and not ctx.normalizer.names_env(env, host):
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{r.key} in {env} is {r.value}, the same host as {ctx.reference}, while "
+                f"{env}'s other {domain} hosts are its own: {env} may be using "
+                f"{ctx.reference}'s resource",
+                expected=f"{env}'s own {domain} host",
+                actual=r.value,
+                suggestion=f"point {r.key} at {env}'s own instance",
+                source=r.source,
+            )
