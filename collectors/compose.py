@@ -1,4 +1,10 @@
-"""docker-compose files: per service image, environment, secrets, configs, ports, command."""
+"""docker-compose projects: per service image, environment, secrets, configs, ports, command.
+
+The project is read as Compose reads it (see _compose_load): `include`, `extends` across files,
+`${VAR}` interpolation from the project's `.env` and the source's `env`/`env_file` options,
+env_files relative to the file that declares them. Unresolved variables are noticed (a finding
+in production-like environments) and stay visible as `<unresolved:VAR>`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,10 @@ from typing import Any
 from pydantic import Field
 
 from parity.errors import CollectorError, ParseError
-from parity.model import Image, SecretRef
+from parity.model import Image, Notice, SecretRef
 
+from ._compose_load import Project, Service, load_project
 from ._imageref import parse_image_ref
-from ._parsing import load_yaml_documents
 from .dotenv import parse_dotenv
 from .interface import Collector, CollectorResult, FileOptions
 
@@ -23,27 +29,30 @@ class ComposeOptions(FileOptions):
         default=True,
         description="Fingerprint (never store) the content of `file:` secrets, to catch sharing.",
     )
+    env: dict[str, str] = Field(
+        default_factory=dict, description="Variables for interpolation (over the .env file)."
+    )
+    env_file: list[str] = Field(
+        default_factory=list, description="Extra .env files for interpolation, in order."
+    )
 
 
-def _env_items(env: Any, shown: str, service: str) -> dict[str, str]:
+def _env_items(env: Any, shown: str, service: str) -> dict[str, str | None]:
     if env is None:
         return {}
     if isinstance(env, dict):
-        return {str(k): "" if v is None else str(v) for k, v in env.items()}
+        return {str(k): None if v is None else str(v) for k, v in env.items()}
     if isinstance(env, list):
-        out = {}
+        out: dict[str, str | None] = {}
         for item in env:
-            key, _, value = str(item).partition("=")
-            out[key] = value
+            key, sep, value = str(item).partition("=")
+            out[key] = value if sep else None
         return out
     raise ParseError(shown, None, f"services.{service}.environment must be a list or a map")
 
 
 def _names(items: Any) -> list[str]:
-    out = []
-    for item in items or []:
-        out.append(str(item.get("source")) if isinstance(item, dict) else str(item))
-    return out
+    return [str(i.get("source")) if isinstance(i, dict) else str(i) for i in items or []]
 
 
 def _ports(items: Any) -> list[str]:
@@ -57,76 +66,96 @@ def _ports(items: Any) -> list[str]:
 
 
 class ComposeCollector(Collector[ComposeOptions]):
-    """Reads a docker-compose file and the env_files it references."""
+    """Reads a docker-compose project and the env_files it references."""
 
     type_name = "compose"
     Options = ComposeOptions
-    summary = "docker-compose services: image, environment, env_file, secrets, ports, command"
+    summary = "docker compose: include, extends, interpolation; image, env, secrets, ports"
 
     def collect(self) -> CollectorResult:
-        opts = self.options
-        path = self.ctx.resolve(opts.path)
-        shown = self.ctx.display(path)
-        docs = load_yaml_documents(self.ctx.read_text(path), shown)
-        doc = docs[0] if len(docs) == 1 else None
-        if not isinstance(doc, dict) or not isinstance(doc.get("services"), dict):
-            raise ParseError(shown, None, "no 'services' map: is this a compose file?")
+        path = self.ctx.resolve(self.options.path)
+        project = load_project(
+            self.ctx,
+            path,
+            self.options.env,
+            [self.ctx.resolve(p) for p in self.options.env_file],
+        )
+        if not project.services and not path.exists():
+            raise CollectorError(f"{self.ctx.display(path)} does not exist")
         result = CollectorResult()
-        top_secrets = doc.get("secrets") or {}
-        for service, spec in sorted(doc["services"].items()):
-            if not isinstance(spec, dict):
-                raise ParseError(shown, None, f"services.{service} must be a map")
-            scope = f"{self.scope}/{service}"
-            where = f"{shown}#services.{service}"
-            if spec.get("image"):
-                repo, tag, digest = parse_image_ref(str(spec["image"]))
-                result.records.append(Image(scope, service, repo, tag, digest, where))
-            env: dict[str, tuple[str, str]] = {}
-            env_files = spec.get("env_file") or []
-            for ef in [env_files] if isinstance(env_files, str | dict) else env_files:
-                ef_path = ef.get("path") if isinstance(ef, dict) else ef
-                required = ef.get("required", True) if isinstance(ef, dict) else True
-                full = path.parent / str(ef_path)
-                if not full.is_file() and not required:
-                    continue
-                ef_shown = self.ctx.display(full)
-                for e in parse_dotenv(self.ctx.read_text(full), ef_shown):
-                    env[e.key] = (e.value, f"{ef_shown}:{e.line}")
-            for k, v in _env_items(spec.get("environment"), shown, service).items():
-                env[k] = (v, f"{where}.environment")
-            for k, (v, src) in sorted(env.items()):
-                result.records.append(self.ctx.config_entry(scope, k, v, src, env_var=True))
-            for name in _names(spec.get("secrets")):
-                fp = self._secret_fingerprint(top_secrets.get(name), path)
-                result.records.append(
-                    SecretRef(scope, name, "compose-secret", f"{where}.secrets", fingerprint=fp)
+        for name in sorted(project.services):
+            self._service(project.services[name], project, result)
+        for var, where in sorted(project.unresolved.items()):
+            result.notices.append(
+                Notice(
+                    code="unresolved-variable",
+                    subject=var,
+                    source=where,
+                    message=f"${{{var}}} is not set (project .env, env, env_file) in {where}",
                 )
-            configs = _names(spec.get("configs"))
-            if configs:
-                result.records.append(
-                    self.ctx.config_entry(scope, "configs", sorted(configs), f"{where}.configs")
-                )
-            if spec.get("ports"):
-                result.records.append(
-                    self.ctx.config_entry(scope, "ports", _ports(spec["ports"]), f"{where}.ports")
-                )
-            if spec.get("command") is not None:
-                cmd = spec["command"]
-                text = shlex.join(map(str, cmd)) if isinstance(cmd, list) else str(cmd)
-                result.records.append(
-                    self.ctx.config_entry(scope, "command", text, f"{where}.command")
-                )
+            )
         return result
 
-    def _secret_fingerprint(self, decl: Any, compose_path: Any) -> str | None:
+    def _service(self, svc: Service, project: Project, result: CollectorResult) -> None:
+        spec, service = svc.spec, svc.name
+        shown = self.ctx.display(svc.file)
+        scope = f"{self.scope}/{service}"
+        where = f"{shown}#services.{service}"
+        if spec.get("image"):
+            repo, tag, digest = parse_image_ref(str(spec["image"]))
+            result.records.append(Image(scope, service, repo, tag, digest, where))
+        env: dict[str, tuple[str, str]] = {}
+        for ef, required in svc.env_files:
+            if not ef.is_file() and not required:
+                continue
+            try:
+                ef = self.ctx.confined(ef, "env_file")
+                ef_shown = self.ctx.display(ef)
+                text = self.ctx.read_text(ef)
+            except CollectorError as e:  # Compose would refuse this service: say so, go on
+                e.message = f"env_file of service {service} ({shown}): {e.message}"
+                result.partial.append((scope, e))
+                continue
+            for e in parse_dotenv(text, ef_shown):
+                env[e.key] = (e.value, f"{ef_shown}:{e.line}")
+        for k, v in _env_items(spec.get("environment"), shown, service).items():
+            if v is None:  # `KEY` alone: taken from the shell running compose
+                env[k] = (f"<unresolved:{k}>", f"{where}.environment")
+            else:
+                env[k] = (v, f"{where}.environment")
+        for k, (v, src) in sorted(env.items()):
+            result.records.append(self.ctx.config_entry(scope, k, v, src, env_var=True))
+        for secret in _names(spec.get("secrets")):
+            fp = self._secret_fingerprint(project.top_secrets.get(secret), svc)
+            result.records.append(
+                SecretRef(scope, secret, "compose-secret", f"{where}.secrets", fingerprint=fp)
+            )
+        configs = _names(spec.get("configs"))
+        if configs:
+            result.records.append(
+                self.ctx.config_entry(scope, "configs", sorted(configs), f"{where}.configs")
+            )
+        if spec.get("ports"):
+            result.records.append(
+                self.ctx.config_entry(scope, "ports", _ports(spec["ports"]), f"{where}.ports")
+            )
+        for key in ("command", "entrypoint"):
+            if spec.get(key) is not None:
+                cmd = spec[key]
+                text = shlex.join(map(str, cmd)) if isinstance(cmd, list) else str(cmd)
+                result.records.append(self.ctx.config_entry(scope, key, text, f"{where}.{key}"))
+
+    def _secret_fingerprint(self, decl: Any, svc: Service) -> str | None:
         if not self.options.fingerprint_secret_files or not isinstance(decl, dict):
             return None
         if not decl.get("file"):
             return None
-        secret_path = compose_path.parent / str(decl["file"])
+        secret_path = self.ctx.confined(
+            self.ctx.resolve(self.options.path).parent / str(decl["file"]), "secret file"
+        )
         try:
-            content = secret_path.read_text(encoding="utf-8").strip()
-        except OSError as e:
+            content = self.ctx.read_text(secret_path).strip()
+        except CollectorError as e:
             raise CollectorError(
                 f"compose secret file {self.ctx.display(secret_path)} is not readable",
                 hint="fix the path, or set fingerprint_secret_files = false",

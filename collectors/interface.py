@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -75,6 +77,8 @@ class CollectContext:
     connections: Mapping[str, Any] = field(default_factory=dict)
     cache: ConnectionCache = field(default_factory=ConnectionCache)
     list_keys: Mapping[str, str] = field(default_factory=dict)  # policy: list path -> id field
+    root: Path | None = None  # files may only point inside it (default: base_dir)
+    max_file_bytes: int = 50 * 1024 * 1024
 
     def connection_settings(self, family: str, model: type[M]) -> M | None:
         """This environment's settings table for a collector family, validated; None if unset."""
@@ -102,25 +106,65 @@ class CollectContext:
         except ValueError:
             return path.as_posix()
 
-    def read_text(self, path: Path) -> str:
-        """Read a UTF-8 file, translating OS errors into an actionable CollectorError."""
+    def confined(self, path: Path, what: str) -> Path:
+        """A path a collected file points to (`env_file:`, `extends: file:`, `-r`), refused
+        unless it stays inside the project root: a hostile repository must not make parity
+        read `/proc/self/environ` or `../../etc/shadow` into a report."""
+        root = (self.root or self.base_dir).resolve()
         try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError as e:
+            real = path.resolve()
+        except (OSError, RuntimeError) as e:  # symlink loop
+            raise CollectorError(f"{what} {self.display(path)} cannot be resolved ({e})") from e
+        if not real.is_relative_to(root):
             raise CollectorError(
-                f"{self.display(path)} does not exist", hint="check the source path in parity.toml"
+                f"{what} {path} is outside the project root {root}",
+                hint="keep referenced files inside the project, or set root = in parity.toml",
+            )
+        return real
+
+    def read_text(self, path: Path) -> str:
+        """Read a UTF-8 regular file, bounded in size; OS errors become CollectorErrors that
+        name the file and the fix. A FIFO, device or socket fails at once (never blocks)."""
+        shown = self.display(path)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError as e:
+            dangling = path.is_symlink()
+            raise CollectorError(
+                f"{shown} is a dangling symlink" if dangling else f"{shown} does not exist",
+                hint="check the source path in parity.toml",
             ) from e
-        except IsADirectoryError as e:
-            raise CollectorError(f"{self.display(path)} is a directory, expected a file") from e
         except PermissionError as e:
             raise CollectorError(
-                f"{self.display(path)} is not readable (permission denied)",
+                f"{shown} is not readable (permission denied)",
                 hint="run parity as a user that can read it",
             ) from e
-        except UnicodeDecodeError as e:
-            raise CollectorError(f"{self.display(path)} is not UTF-8 text (byte {e.start})") from e
         except OSError as e:
-            raise CollectorError(f"cannot read {self.display(path)}: {e.strerror}") from e
+            raise CollectorError(f"cannot open {shown}: {e.strerror}") from e
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise CollectorError(f"{shown} is a directory, expected a file")
+            if not stat.S_ISREG(st.st_mode):
+                raise CollectorError(f"{shown} is not a regular file (FIFO, device or socket)")
+            if st.st_size > self.max_file_bytes:
+                raise CollectorError(
+                    f"{shown} is {st.st_size:,} bytes, over the {self.max_file_bytes:,}-byte limit",
+                    hint="raise max_file_mb in parity.toml if this file is really that large",
+                )
+            with os.fdopen(fd, "rb", closefd=True) as fh:
+                fd = -1
+                data = fh.read(self.max_file_bytes + 1)
+        except OSError as e:
+            raise CollectorError(f"cannot read {shown}: {e.strerror}") from e
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise CollectorError(f"{shown}:{line} is not UTF-8 text (byte {e.start})") from e
 
     def config_entry(
         self, scope: str, key: str, raw: Any, source: str, *, env_var: bool = False
@@ -164,6 +208,9 @@ class CollectorResult:
 
     records: list[Record] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    # Parts of the source that could not be read while the rest could (a service's missing
+    # env_file): (sub-scope, error). The audit is incomplete; the rest is still compared.
+    partial: list[tuple[str, CollectorError]] = field(default_factory=list)
 
 
 class Collector(ABC, Generic[OptionsT]):

@@ -19,6 +19,8 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from parity.values import is_placeholder
+
 REDACTED = "***"
 # Words (of the key's leaf) that name secret material.
 _SECRET_WORDS = {
@@ -313,6 +315,7 @@ def _harmless(value: str) -> bool:
         or v.startswith(("${", "$(", "{{", "<", "arn:", "projects/"))
         or bool(_PLACEHOLDER.match(v))
         or bool(_DOMAIN_PATH.match(v))
+        or is_placeholder(v)
     )
 
 

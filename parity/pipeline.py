@@ -89,6 +89,17 @@ def collect_environment(
         else:
             records.extend(result.records)
             notices.extend(result.notices)
+            for sub_scope, err in result.partial:
+                errors.append(
+                    CollectionError(
+                        environment=env_name,
+                        collector=src.type,
+                        source=f"{sub_scope} ({location})",
+                        scope=sub_scope,
+                        message=err.message,
+                        hint=err.hint,
+                    )
+                )
             continue
         errors.append(
             CollectionError(

@@ -151,3 +151,38 @@ def list_delta(a: list[Any], b: list[Any]) -> tuple[list[str], list[str]]:
 
     sa, sb = {key(x) for x in a}, {key(x) for x in b}
     return sorted(sa - sb), sorted(sb - sa)
+
+
+UNRESOLVED = "<unresolved:{}>"
+
+
+def is_unresolved(value: str | None) -> bool:
+    """Whether a value still carries an unresolved-variable marker (compose interpolation)."""
+    return bool(value) and "<unresolved:" in str(value)
+
+
+_PLACEHOLDER = re.compile(
+    r"^(?:change[-_ ]?me|change[-_ ]?this|please[-_ ]?change(?:[-_ ]?me)?|todo|tbd|fixme|"
+    r"x{3,}|replace[-_ ]?me|replace[-_ ]?this|your[-_ ][\w -]+|your[-_]?(?:api[-_]?)?"
+    r"(?:key|token|secret|password)|dummy|placeholder|<[^<>]+>|\*{3,}|set[-_ ]?me|"
+    r"insert[-_ ][\w -]+|enter[-_ ][\w -]+)$",
+    re.IGNORECASE,
+)
+_RESERVED_HOST = re.compile(r"(^|\.)(example\.(com|org|net)|[\w-]+\.(example|invalid))$", re.I)
+
+
+def is_placeholder(value: str | None) -> bool:
+    """An obvious placeholder (`changeme`, `<your-key>`, `REPLACE_ME`, an example.com host):
+    never a real setting, and never secret material either."""
+    if not value or is_unresolved(value):
+        return False
+    v = value.strip()
+    if _PLACEHOLDER.match(v):
+        return True
+    host = v
+    if "://" in v:
+        try:
+            host = urlsplit(v).hostname or ""
+        except ValueError:
+            return False
+    return bool(_RESERVED_HOST.search(host.strip(".")))

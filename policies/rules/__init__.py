@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (importing registers the rules)
     data,
     dependencies,
     environments,
+    hygiene,
     images,
     secrets,
 )

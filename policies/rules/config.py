@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
+from collections.abc import Iterator
 
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, RequiredKey
-from parity.normalize import containing
 
 from ._compare import difference
 from ._display import contrast, show, where
@@ -68,9 +66,12 @@ def _one_sided(
 ) -> Iterator[tuple[str, list[ConfigEntry]]]:
     """Missing (or extra) records worth reporting, grouped by missing subtree."""
     keep = []
+    pair_env = other_env if env == ctx.reference else env
     for r in records:
-        if _unset(r):
+        if _unset(r) or ctx.in_missing_workload(pair_env, r.scope):
             continue
+        if r.value and not ctx.normalizer.strip(env, r.value).strip():
+            continue  # the value is just the environment's own name: identity, not config
         if r.value_ref and (r.value_ref.secret or ctx.index_has_source(env, r)):
             continue  # the secret reference, or the ConfigMap key at its source, says it
         c = ctx.policy.contract_for(r.key, subject_of(r))
@@ -190,78 +191,6 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 source=b.source,
                 level="must-equal" if must_equal else None,
             )
-
-
-_TRUTHY = {"1", "true", "yes", "on", "y"}
-_DEV_ENVS = {"development", "dev", "local", "test", "testing"}
-_ENV_KEYS = {
-    "node_env",
-    "app_env",
-    "flask_env",
-    "rails_env",
-    "rack_env",
-    "django_env",
-    "environment",
-    "env",
-    "go_env",
-    "aspnetcore_environment",
-    "mix_env",
-    "golang_env",
-}
-_DEV_SERVERS = re.compile(
-    r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
-    r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
-    r"|\bhypercorn\b.*--reload\b|\bgunicorn\b.*--reload\b"
-)
-_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
-
-
-def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
-    """Why a value is unsafe for production, or None."""
-    leaf = re.split(r"[./]", key)[-1].lower()
-    env_keys = _ENV_KEYS | {k.lower() for k in mode_keys}
-    if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
-        return f"{key}={value} turns debug mode on"
-    if leaf in env_keys and value.strip().lower() in _DEV_ENVS:
-        return f"{key}={value} selects a development mode"
-    if leaf == "command" and _DEV_SERVERS.search(value):
-        return f"command {value!r} runs a development server"
-    if "://" in value:
-        try:
-            host = urlsplit(value).hostname
-        except ValueError:
-            host = None
-        if host in _LOOPBACK:
-            return f"{key} points at {host}, which is the container itself in production"
-    return None
-
-
-@rule("unsafe-prod-value")
-def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
-    """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
-    for env in ctx.envs:
-        if not ctx.production_like[env]:
-            continue
-        records = ctx.indexes[env].kind_records(Kind.CONFIG)
-        values = [r.value or "" for r in records if isinstance(r, ConfigEntry)]
-        candidates = set(containing(values, _LOOPBACK))
-        candidates.update(containing([r.key for r in records], ("debug", "env", "command")))
-        for i in sorted(candidates):
-            r = records[i]
-            assert isinstance(r, ConfigEntry)
-            if r.value is None:
-                continue
-            why = unsafe_value(r.key, r.value, ctx.policy.mode_keys)
-            if why:
-                suffix = "" if env == ctx.reference else f" ({env} is production-like)"
-                yield Draft(
-                    env,
-                    subject_of(r),
-                    why + suffix,
-                    actual=r.value,
-                    suggestion="use the production setting",
-                    source=r.source,
-                )
 
 
 @rule("unset-required-key")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from parity.diff import subject_of
 from parity.model import Image, Kind
+from parity.values import is_unresolved
 
 from ..model import Policy
 from ._display import image_name, img
@@ -23,6 +24,8 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for a, b in diff.changed.get(Kind.IMAGE, []):
             assert isinstance(a, Image) and isinstance(b, Image)
+            if is_unresolved(a.tag) or is_unresolved(b.tag):
+                continue  # unknown until deploy time: unresolved-variable says so
             same_repo = ctx.normalizer.same(
                 ctx.reference, image_name(a.repository), env, image_name(b.repository)
             )
@@ -51,6 +54,8 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                 )
         for r in diff.missing.get(Kind.IMAGE, []):
             assert isinstance(r, Image)
+            if ctx.in_missing_workload(env, r.workload):
+                continue  # missing-workload says it
             yield Draft(
                 env,
                 subject_of(r),
@@ -63,7 +68,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             continue
         for image in ctx.indexes[env].kind_records(Kind.IMAGE):
             assert isinstance(image, Image)
-            if _mutable(image, ctx.policy):
+            if _mutable(image, ctx.policy) and not is_unresolved(image.tag):
                 tag = image.tag or "(no tag: latest)"
                 yield Draft(
                     env,
@@ -74,4 +79,35 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                     suggestion="pin a version tag and @sha256 digest",
                     source=image.source,
                     level="mutable-tag",
+                )
+
+
+@rule("missing-workload")
+def missing_workload(ctx: RuleContext) -> Iterator[Draft]:
+    """A workload or service present on one side only: one finding (level `reverse` when only
+    this environment runs it), instead of an image finding plus one per variable."""
+    for env in ctx.pairs:
+        missing, extra = ctx.workload_gaps(env)
+        for side, names, level in ((ctx.reference, missing, None), (env, extra, "reverse")):
+            index = ctx.indexes[side]
+            for name in sorted(names):
+                images = [
+                    r
+                    for r in index.groups.get((Kind.IMAGE, name), {}).values()
+                    if isinstance(r, Image)
+                ]
+                if not images:
+                    continue
+                first = images[0]
+                shown = ", ".join(img(i) for i in images)
+                other = env if side == ctx.reference else ctx.reference
+                yield Draft(
+                    env,
+                    f"workload:{first.workload}",
+                    f"{first.workload} ({shown}) runs in {side} but not in {other}",
+                    expected=shown if level is None else None,
+                    actual=shown if level else None,
+                    suggestion=f"deploy {first.workload} to {other}, or remove it from {side}",
+                    source=first.source,
+                    level=level,
                 )

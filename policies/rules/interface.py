@@ -9,7 +9,8 @@ is policy-settable. Rule metadata (category, title, rationale, remedy) lives in 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from parity.diff import EnvIndex, PairDiff
 from parity.model import ConfigEntry, Kind, RefBackend, Snapshot
@@ -48,6 +49,26 @@ class RuleContext:
     policy: Policy
     normalizer: EnvNormalizer
     production_like: dict[str, bool]
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def workload_gaps(self, env: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(workloads only the reference runs, workloads only env runs), by aligned name."""
+        key = f"gaps:{env}"
+        if key not in self._cache:
+            ref = {g[1] for g in self.indexes[self.reference].groups if g[0] == Kind.IMAGE}
+            own = {g[1] for g in self.indexes[env].groups if g[0] == Kind.IMAGE}
+            self._cache[key] = (frozenset(ref - own), frozenset(own - ref))
+        gaps: tuple[frozenset[str], frozenset[str]] = self._cache[key]
+        return gaps
+
+    def in_missing_workload(self, env: str, scope: str) -> bool:
+        """Whether a record's scope belongs to a workload present on one side only (then
+        missing-workload says it once, not once per key)."""
+        missing, extra = self.workload_gaps(env)
+        if not missing and not extra:
+            return False
+        neutral = self.normalizer.neutral(scope)
+        return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
 
     def index_has_source(self, env: str, r: ConfigEntry) -> bool:
         """Whether the ConfigMap key an entry references is itself in env's records (then a

@@ -1,0 +1,206 @@
+"""Production hygiene: values that are unsafe, placeholders, or unresolved in production-like
+environments (and placeholders anywhere the reference has a real value)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from parity.diff import subject_of
+from parity.model import ConfigEntry, Image, Kind
+from parity.normalize import containing
+from parity.values import is_placeholder
+
+from .interface import Draft, RuleContext, rule
+
+_TRUTHY = {"1", "true", "yes", "on", "y"}
+_DEV_ENVS = {"development", "dev", "local", "test", "testing"}
+_ENV_KEYS = {
+    "node_env",
+    "app_env",
+    "flask_env",
+    "rails_env",
+    "rack_env",
+    "django_env",
+    "environment",
+    "env",
+    "go_env",
+    "aspnetcore_environment",
+    "mix_env",
+    "golang_env",
+}
+_DEV_SERVERS = re.compile(
+    r"\bflask\b.*\brun\b|manage\.py\s+runserver\b|\bnpm\s+run\s+dev\b|\buvicorn\b.*--reload\b|"
+    r"\bnext\s+dev\b|\bnodemon\b|\bvite(\s+dev)?\s*$|\bwebpack-dev-server\b|\brails\s+s(erver)?\b"
+    r"|\bhypercorn\b.*--reload\b|\bgunicorn\b.*--reload\b"
+)
+_LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1"}
+
+
+_INSECURE_ON = re.compile(
+    r"(^|_)(insecure|skip_tls_verify|tls_skip_verify|insecure_skip_verify|allow_insecure)(_|$)"
+)
+_VERIFY_OFF = re.compile(r"(^|_)(ssl_verify|verify_ssl|tls_verify|verify_tls|ssl_verification)$")
+_FALSY = {"0", "false", "no", "off", "n"}
+_DATASTORES = re.compile(
+    r"(^|/)(postgres|postgis|mysql|mariadb|mongo|mongodb|redis|valkey|memcached|elasticsearch|"
+    r"opensearch|rabbitmq|cassandra|couchdb|influxdb|clickhouse|etcd|zookeeper|kafka)(:|$|-)"
+)
+
+
+def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
+    """Why a value is unsafe for production, or None."""
+    leaf = re.split(r"[./]", key)[-1].lower()
+    flag = value.strip().lower()
+    if _INSECURE_ON.search(leaf) and flag in _TRUTHY:
+        return f"{key}={value} turns off transport security"
+    if (_VERIFY_OFF.search(leaf) or leaf == "node_tls_reject_unauthorized") and flag in _FALSY:
+        return f"{key}={value} turns off certificate verification"
+    env_keys = _ENV_KEYS | {k.lower() for k in mode_keys}
+    if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
+        return f"{key}={value} turns debug mode on"
+    if leaf in env_keys and value.strip().lower() in _DEV_ENVS:
+        return f"{key}={value} selects a development mode"
+    if leaf == "command" and _DEV_SERVERS.search(value):
+        return f"command {value!r} runs a development server"
+    if "://" in value:
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if host in _LOOPBACK:
+            return f"{key} points at {host}, which is the container itself in production"
+    return None
+
+
+@rule("unsafe-prod-value")
+def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
+    """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        records = ctx.indexes[env].kind_records(Kind.CONFIG)
+        values = [r.value or "" for r in records if isinstance(r, ConfigEntry)]
+        candidates = set(containing(values, _LOOPBACK))
+        keys = [r.key for r in records]
+        candidates.update(
+            containing(keys, ("debug", "env", "command", "insecure", "verify", "tls", "ports"))
+        )
+        listening = _listening(ctx, env)
+        datastores = _datastore_workloads(ctx, env)
+        for i in sorted(candidates):
+            r = records[i]
+            assert isinstance(r, ConfigEntry)
+            if r.value is None:
+                continue
+            if r.key == "ports" and r.scope in datastores and isinstance(r.structured, list):
+                why: str | None = (
+                    f"{r.scope} ({datastores[r.scope]}) publishes {', '.join(r.structured)} on "
+                    "the host: the datastore is reachable from outside its network"
+                )
+            else:
+                why = unsafe_value(r.key, r.value, ctx.policy.mode_keys)
+            if why and "points at" in why and _sidecar_serves(listening, r):
+                continue  # a sidecar in the same pod/service listens there (Envoy, SQL proxy)
+            if why:
+                suffix = "" if env == ctx.reference else f" ({env} is production-like)"
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    why + suffix,
+                    actual=r.value,
+                    suggestion="use the production setting",
+                    source=r.source,
+                )
+
+
+_PROXY_NAMES = re.compile(r"envoy|istio-proxy|linkerd|proxy|sidecar|cloud-sql|cloudsql|oauth2")
+
+
+def _listening(ctx: RuleContext, env: str) -> dict[str, set[str]]:
+    """Per workload: the container ports its containers declare, plus `*` when a proxy/mesh
+    sidecar runs in it (then loopback traffic is served by the sidecar)."""
+    out: dict[str, set[str]] = {}
+    for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        if isinstance(r, ConfigEntry) and "containerPort=" in r.key:
+            port = r.key.split("containerPort=", 1)[1].split("]", 1)[0]
+            out.setdefault(r.scope.rsplit("/", 1)[0], set()).add(port)
+    for group, images in ctx.indexes[env].groups.items():
+        if group[0] == Kind.IMAGE and len(images) > 1:
+            for img in images.values():
+                if isinstance(img, Image) and _PROXY_NAMES.search(
+                    f"{img.container} {img.repository}".lower()
+                ):
+                    out.setdefault(img.workload, set()).add("*")
+    return out
+
+
+def _sidecar_serves(listening: dict[str, set[str]], r: ConfigEntry) -> bool:
+    try:
+        port = urlsplit(r.value or "").port
+    except ValueError:
+        port = None
+    for workload, ports in listening.items():
+        if r.scope == workload or r.scope.startswith(workload + "/"):
+            return "*" in ports or (port is not None and str(port) in ports)
+    return False
+
+
+def _datastore_workloads(ctx: RuleContext, env: str) -> dict[str, str]:
+    """Workload scope -> image, for workloads that run a datastore."""
+    out: dict[str, str] = {}
+    for r in ctx.indexes[env].kind_records(Kind.IMAGE):
+        if isinstance(r, Image) and _DATASTORES.search(r.repository.lower()):
+            out[r.workload] = r.repository.rsplit("/", 1)[-1]
+    return out
+
+
+@rule("placeholder-value")
+def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
+    """An obvious placeholder (`changeme`, `<your-key>`, an example.com host): an error in a
+    production-like environment; elsewhere a warning (level `non-production`) when the
+    reference holds a real value."""
+    ref_groups = ctx.indexes[ctx.reference].groups
+    for env in ctx.envs:
+        prod = ctx.production_like[env]
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            if not isinstance(r, ConfigEntry) or not is_placeholder(r.value):
+                continue
+            if not prod:
+                other = ref_groups.get(r.group, {}).get(r.key)
+                if not isinstance(other, ConfigEntry) or is_placeholder(other.value):
+                    continue
+            yield Draft(
+                env,
+                subject_of(r),
+                f"{r.key} in {env} is a placeholder ({r.value!r})"
+                + ("" if prod else f" where {ctx.reference} has a real value"),
+                actual=r.value,
+                suggestion=f"set {r.key} to {env}'s real value",
+                source=r.source,
+                level=None if prod else "non-production",
+            )
+
+
+@rule("unresolved-variable")
+def unresolved_variable(ctx: RuleContext) -> Iterator[Draft]:
+    """A `${VAR}` the deployment files use but nothing defines, in a production-like env: the
+    deployed value depends on whoever runs the deploy."""
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        by_file: dict[str, list[str]] = {}
+        for n in ctx.snapshots[env].notices:
+            if n.code == "unresolved-variable":
+                by_file.setdefault(n.source, []).append(n.subject)
+        for source, names in sorted(by_file.items()):
+            shown = ", ".join(sorted(names))
+            yield Draft(
+                env,
+                f"variables:{source}",
+                f"{source} uses {len(names)} variable(s) nothing defines: {shown}",
+                actual=shown,
+                suggestion="define them in the project's .env (or the source's env options)",
+                source=source,
+            )
