@@ -5,7 +5,7 @@
 for a literal `$`. Values come from the project's `.env` and the source's `env`/`env_file`
 options — never from parity's own process environment, so a CI runner's variables cannot leak
 into a report. A variable that cannot be resolved becomes the visible marker
-`<unresolved:VAR>` (never an empty string that would read as "no tag" = `latest`).
+`<unresolved=VAR>` (never an empty string that would read as "no tag" = `latest`).
 """
 
 from __future__ import annotations

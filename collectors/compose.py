@@ -3,7 +3,7 @@
 The project is read as Compose reads it (see _compose_load): `include`, `extends` across files,
 `${VAR}` interpolation from the project's `.env` and the source's `env`/`env_file` options,
 env_files relative to the file that declares them. Unresolved variables are noticed (a finding
-in production-like environments) and stay visible as `<unresolved:VAR>`.
+in production-like environments) and stay visible as `<unresolved=VAR>`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pydantic import Field
 
 from parity.errors import CollectorError, ParseError
 from parity.model import Image, Notice, SecretRef
+from parity.values import UNRESOLVED
 
 from ._compose_load import Project, Service, load_project
 from ._imageref import parse_image_ref
@@ -120,7 +121,7 @@ class ComposeCollector(Collector[ComposeOptions]):
                 env[e.key] = (e.value, f"{ef_shown}:{e.line}")
         for k, v in _env_items(spec.get("environment"), shown, service).items():
             if v is None:  # `KEY` alone: taken from the shell running compose
-                env[k] = (f"<unresolved:{k}>", f"{where}.environment")
+                env[k] = (UNRESOLVED.format(k), f"{where}.environment")
             else:
                 env[k] = (v, f"{where}.environment")
         for k, (v, src) in sorted(env.items()):

@@ -153,12 +153,12 @@ def list_delta(a: list[Any], b: list[Any]) -> tuple[list[str], list[str]]:
     return sorted(sa - sb), sorted(sb - sa)
 
 
-UNRESOLVED = "<unresolved:{}>"
+UNRESOLVED = "<unresolved={}>"
 
 
 def is_unresolved(value: str | None) -> bool:
     """Whether a value still carries an unresolved-variable marker (compose interpolation)."""
-    return bool(value) and "<unresolved:" in str(value)
+    return bool(value) and "<unresolved=" in str(value)
 
 
 _PLACEHOLDER = re.compile(

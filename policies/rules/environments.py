@@ -56,9 +56,14 @@ def _registrable(host: str) -> str:
 
 
 def _host_around(text: str, start: int, end: int) -> str | None:
-    """The host name containing text[start:end], if the token is inside one."""
-    for m in _HOST.finditer(text):
-        if m.start() <= start and end <= m.end():
+    """The host name containing text[start:end], if the token is inside one (regex-escaped
+    dots, as in a CORS origin pattern, count as dots)."""
+    token = text[start:end]
+    # a regex (`(www|staging)\.example\.org`) read as the host names it matches
+    plain = re.sub(r"\)(?=\.)", "", text.replace("\\.", "."))
+    plain = re.sub(r"[()|^$?*+\[\]\\]", " ", plain)
+    for m in _HOST.finditer(plain):
+        if token.lower() in re.split(r"[.-]", m.group(1).lower()):
             return m.group(1)
     return None
 

@@ -190,17 +190,18 @@ def unresolved_variable(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue
-        by_file: dict[str, list[str]] = {}
+        names: dict[str, str] = {}
         for n in ctx.snapshots[env].notices:
             if n.code == "unresolved-variable":
-                by_file.setdefault(n.source, []).append(n.subject)
-        for source, names in sorted(by_file.items()):
+                names.setdefault(n.subject, n.source)
+        if names:
             shown = ", ".join(sorted(names))
+            files = ", ".join(sorted(set(names.values())))
             yield Draft(
                 env,
-                f"variables:{source}",
-                f"{source} uses {len(names)} variable(s) nothing defines: {shown}",
+                "variables:unresolved",
+                f"{len(names)} variable(s) used by {files} are defined nowhere: {shown}",
                 actual=shown,
                 suggestion="define them in the project's .env (or the source's env options)",
-                source=source,
+                source=min(names.values()),
             )

@@ -24,7 +24,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for a, b in diff.changed.get(Kind.IMAGE, []):
             assert isinstance(a, Image) and isinstance(b, Image)
-            if is_unresolved(a.tag) or is_unresolved(b.tag):
+            if is_unresolved(a.image_ref) or is_unresolved(b.image_ref):
                 continue  # unknown until deploy time: unresolved-variable says so
             same_repo = ctx.normalizer.same(
                 ctx.reference, image_name(a.repository), env, image_name(b.repository)
@@ -68,7 +68,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
             continue
         for image in ctx.indexes[env].kind_records(Kind.IMAGE):
             assert isinstance(image, Image)
-            if _mutable(image, ctx.policy) and not is_unresolved(image.tag):
+            if _mutable(image, ctx.policy) and not is_unresolved(image.image_ref):
                 tag = image.tag or "(no tag: latest)"
                 yield Draft(
                     env,
