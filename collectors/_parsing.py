@@ -24,7 +24,7 @@ class Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if not self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             if event.anchor is not None:
                 self.anchors.pop(event.anchor, None)
         return super().compose_node(parent, index)

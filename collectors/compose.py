@@ -113,12 +113,12 @@ class ComposeCollector(Collector[ComposeOptions]):
                 ef = self.ctx.confined(ef, "env_file")
                 ef_shown = self.ctx.display(ef)
                 text = self.ctx.read_text(ef)
-            except CollectorError as e:  # Compose would refuse this service: say so, go on
-                e.message = f"env_file of service {service} ({shown}): {e.message}"
-                result.partial.append((scope, e))
+            except CollectorError as err:  # Compose would refuse this service: say so, go on
+                err.message = f"env_file of service {service} ({shown}): {err.message}"
+                result.partial.append((scope, err))
                 continue
-            for e in parse_dotenv(text, ef_shown):
-                env[e.key] = (e.value, f"{ef_shown}:{e.line}")
+            for entry in parse_dotenv(text, ef_shown):
+                env[entry.key] = (entry.value, f"{ef_shown}:{entry.line}")
         for k, v in _env_items(spec.get("environment"), shown, service).items():
             if v is None:  # `KEY` alone: taken from the shell running compose
                 env[k] = (UNRESOLVED.format(k), f"{where}.environment")

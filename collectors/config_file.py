@@ -93,7 +93,8 @@ def strip_json_comments(text: str) -> str:
 def _doc_key(doc: Any, index: int) -> str:
     """Multi-document YAML: Kubernetes objects by kind/namespace/name, else by position."""
     if isinstance(doc, Mapping) and doc.get("kind"):
-        meta = doc.get("metadata") if isinstance(doc.get("metadata"), Mapping) else {}
+        raw = doc.get("metadata")
+        meta: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         parts = [str(doc["kind"]), str(meta.get("namespace") or ""), str(meta.get("name") or "")]
         return "/".join(p for p in parts if p) or str(index)
     return str(index)
@@ -207,8 +208,8 @@ def _setter(
     for shown, _, leaves in reversed(layers):
         hit = leaves.get(key)
         if hit is not None and hit[0] == value:
-            return f"{shown}:{hit[1]}" if hit[1] else shown
+            return f"{shown}:{hit[1]}" if hit[1] else str(shown)
     for shown, _, leaves in reversed(layers):
         if any(k == key or k.startswith(join(key, "")) for k in leaves):
-            return shown
-    return layers[-1][0]
+            return str(shown)
+    return str(layers[-1][0])

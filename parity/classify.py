@@ -405,7 +405,12 @@ def scan(value: str, key: str = "") -> Verdict:
     found: list[str] = []
     text = value
     if "-----BEGIN" in text:
-        text = _PEM.sub(lambda m: (found.append(m.group(0)), REDACTED)[1], text)
+
+        def pem(m: re.Match[str]) -> str:
+            found.append(m.group(0))
+            return REDACTED
+
+        text = _PEM.sub(pem, text)
     if "@" in text and "://" in text and not _public_dsn(text):
         text = _url_userinfo(text, found)
     if "=" in text:

@@ -113,9 +113,9 @@ def endpoint_shape(value: str) -> str | None:
         query = ",".join(sorted(k.split("=", 1)[0] for k in u.query.split("&") if k))
         return f"{scheme}://<{where}>{port_part}{route}?{query}"
     if _HOSTNAME.match(v) and not _NUMBER.match(v):
-        host, _, port = v.partition(":")
-        where = "loopback" if host.lower() in _LOOPBACK else "host"
-        return f"<{where}>" + (f":{port}" if port else "")
+        name, _, host_port = v.partition(":")
+        where = "loopback" if name.lower() in _LOOPBACK else "host"
+        return f"<{where}>" + (f":{host_port}" if host_port else "")
     return None
 
 
@@ -168,7 +168,7 @@ _PLACEHOLDER = re.compile(
     r"insert[-_ ][\w -]+|enter[-_ ][\w -]+)$",
     re.IGNORECASE,
 )
-_RESERVED_HOST = re.compile(r"(^|\.)(example\.(com|org|net)|[\w-]+\.(example|invalid))$", re.I)
+_RESERVED_HOST = re.compile(r"(^|\.)example\.(com|org|net)$", re.I)
 
 
 def is_placeholder(value: str | None) -> bool:
@@ -179,7 +179,7 @@ def is_placeholder(value: str | None) -> bool:
     v = value.strip()
     if _PLACEHOLDER.match(v):
         return True
-    host = v
+    host = v.rsplit("@", 1)[-1] if "@" in v and "://" not in v else v  # e-mail addresses
     if "://" in v:
         try:
             host = urlsplit(v).hostname or ""

@@ -107,9 +107,6 @@ class Policy(_Strict):
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
-    list_keys: dict[str, str] = Field(default_factory=dict)
-    mode_keys: list[str] = Field(default_factory=list)
-    stop_words: list[str] = Field(default_factory=list)
     list_keys: dict[str, str] = Field(
         default_factory=dict,
         description="Identity field of list elements, by list path glob (`apps: name`).",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, RequiredKey
@@ -32,7 +32,7 @@ def _segments(key: str) -> list[str]:
 
 
 def _missing_roots(
-    records: list[ConfigEntry], other: dict[str, object]
+    records: list[ConfigEntry], other: Mapping[str, Mapping[str, object]]
 ) -> list[tuple[str, list[ConfigEntry]]]:
     """Group missing records under the highest parent the other side lacks entirely: a
     subtree missing on one side is one finding, not one per leaf. Environment variables are
@@ -43,11 +43,7 @@ def _missing_roots(
         root = r.key
         if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
             if r.scope not in present:
-                present[r.scope] = {
-                    p
-                    for k in other.get(r.scope, {})
-                    for p in _segments(k)  # type: ignore[attr-defined]
-                }
+                present[r.scope] = {p for k in other.get(r.scope, {}) for p in _segments(k)}
             for prefix in _segments(r.key)[:-1]:
                 if prefix not in present[r.scope]:
                     root = prefix

@@ -13,6 +13,7 @@ Two ways to see it:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -69,23 +70,29 @@ def _host_around(text: str, start: int, end: int) -> str | None:
 
 
 class _Domains:
-    """How many of an environment's config values mention a registrable domain (cached)."""
+    """Registrable domains an environment's config values mention, and in how many values
+    (computed once, on the first host that needs it)."""
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
-        self._values: dict[str, list[str]] = {}
-        self._counts: dict[tuple[str, str], int] = {}
+        self._counts: dict[str, Counter[str]] = {}
 
-    def count(self, env: str, domain: str) -> int:
-        if env not in self._values:
-            self._values[env] = [
-                r.value or ""
-                for r in self.ctx.indexes[env].kind_records(Kind.CONFIG)
-                if isinstance(r, ConfigEntry)
-            ]
-        if (env, domain) not in self._counts:
-            self._counts[(env, domain)] = len(containing(self._values[env], [domain]))
-        return self._counts[(env, domain)]
+    def third_party(self, env: str, host: str, token: str) -> bool:
+        """A host under a domain this configuration mentions nowhere else, while it does
+        use domains of its own: a partner's `staging.example.org`, not our staging."""
+        domain = _registrable(host)
+        if token.lower() in domain.split("."):
+            return False
+        if env not in self._counts:
+            counts: Counter[str] = Counter()
+            for r in self.ctx.indexes[env].kind_records(Kind.CONFIG):
+                if isinstance(r, ConfigEntry) and r.value and "." in r.value:
+                    plain = r.value.replace("\\.", ".")
+                    counts.update({_registrable(m.group(1)) for m in _HOST.finditer(plain)})
+            self._counts[env] = counts
+        counts = self._counts[env]
+        own = any(n >= 2 for d, n in counts.items() if d != domain)
+        return counts[domain] <= 1 and own
 
 
 def _is_mode_key(ctx: RuleContext, key: str) -> bool:
@@ -117,7 +124,7 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
                 if _is_mode_key(ctx, r.key) or _words(r.key) & _DENY_WORDS:
                     continue
                 host = _host_around(text, start, end)
-                if host and domains.count(env, _registrable(host)) <= 1:
+                if host and domains.third_party(env, host, token):
                     continue  # a third party's environment, not one of ours
                 yield Draft(
                     env,

@@ -32,7 +32,7 @@ def test_compose_services() -> None:
     cfg = by_kind(recs, ConfigEntry)
     assert cfg[("compose/web", "LEVEL")].value == "2"  # environment overrides env_file
     assert cfg[("compose/web", "FROM_FILE")].source == "web.env:2"
-    assert cfg[("compose/web", "EMPTY")].value == ""
+    assert cfg[("compose/web", "EMPTY")].value == "<unresolved=EMPTY>"  # taken from the shell
     assert cfg[("compose/job", "MODE")].value == "batch"
     assert cfg[("compose/web", "ports")].structured == ["8080:80", "9090:90/tcp"]
     assert cfg[("compose/web", "command")].value == "gunicorn app:app --workers 2"
@@ -54,8 +54,11 @@ def test_k8s_objects() -> None:
     }
     cfg = by_kind(recs, ConfigEntry)
     api = "k8s/Deployment/api/api"
-    assert cfg[(api, "MODE")].value == "fast" and cfg[(api, "MODE")].env_var
-    assert cfg[(api, "COLOR")].value == "blue"
+    # ConfigMap values live at their source; consumers reference them (one finding per cause)
+    assert (
+        cfg[(api, "MODE")].value_ref == ("k8s-configmap", "cfg/MODE") and cfg[(api, "MODE")].env_var
+    )
+    assert cfg[(api, "COLOR")].value_ref == ("k8s-configmap", "cfg/COLOR")
     assert cfg[(api, "API_KEY")].value_ref == ("k8s-secret", "stripe/key")
     assert cfg[(api, "DB_password")].value_ref == ("k8s-secret", "creds/password")
     assert cfg[(api, "POD_IP")].value == "fieldRef:status.podIP"

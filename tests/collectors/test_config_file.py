@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parity.collectors.config_file import ConfigFileCollector, ConfigFileOptions, flatten
+from parity.collectors._flatten import flatten
+from parity.collectors.config_file import ConfigFileCollector, ConfigFileOptions
 from parity.collectors.interface import CollectContext
 from parity.errors import ParseError
 
@@ -22,8 +23,8 @@ def test_yaml_multi_document_with_anchors_and_lines() -> None:
     assert recs["0.database.pool"].value == "5"
     assert recs["0.database.host"].value == "db.internal"
     assert recs["0.database.host"].source == "app.yaml:5"
-    assert recs["0.servers.1"].value == "b.internal"
-    assert recs["0.empty"].value == "{}"
+    assert recs["0.servers"].structured == ["a.internal", "b.internal"]  # one value
+    assert "0.empty" not in recs  # `{}` sets nothing
     assert recs["1.second"].value == "doc"
     secret = recs["0.database.password"]
     assert secret.value is None and secret.fingerprint
@@ -31,9 +32,9 @@ def test_yaml_multi_document_with_anchors_and_lines() -> None:
 
 def test_json_toml_ini() -> None:
     j = collect("app.json")
-    assert (j["a.b.0"].value, j["a.b.1"].value, j["a.b.2"].value) == ("1", "true", "")
+    assert j["a.b"].structured == [1, True, None]
     t = collect("app.toml")
-    assert t["server.port"].value == "8080" and t["server.hosts.1"].value == "y"
+    assert t["server.port"].value == "8080" and t["server.hosts"].structured == ["x", "y"]
     i = collect("app.ini")
     assert i["db.host"].value == "db.internal"
     assert i["db.region"].value == "eu" and i["DEFAULT.region"].value == "eu"
@@ -49,5 +50,5 @@ def test_malformed_files_name_file_and_line(name: str, line: int) -> None:
     assert e.value.line == line
 
 
-def test_flatten_indexes_lists() -> None:
-    assert list(flatten({"a": [{"b": 1}, 2], "c": []})) == [("a.0.b", 1), ("a.1", 2), ("c", [])]
+def test_flatten_keeps_lists_without_identity_whole() -> None:
+    assert flatten({"a": [{"b": 1}, 2], "c": [], "d": {}}) == [("a", [{"b": 1}, 2])]
