@@ -17,6 +17,7 @@ from typing import Any
 
 from parity.model import NAMED_KINDS, RECORD_TYPES, ConfigEntry, Kind, Record, Snapshot
 from parity.normalize import EnvNormalizer, containing
+from parity.typos import find_typos
 
 Group = tuple[str, str]
 
@@ -160,8 +161,14 @@ def align(
         pb = dict(zip(b.keys(), map(project, b.values()), strict=True))
         changed = sorted(k for k, _ in pa.items() - pb.items() if k in b)
         diff.changed[kind].extend((a[k], b[k]) for k in changed)
-    _pair_typos(diff, typo_distance)
+    if diff.missing.get(Kind.CONFIG) and diff.extra.get(Kind.CONFIG):
+        _pair_typos(diff, typo_distance, _config_keys(reference) & _config_keys(env))
     return diff
+
+
+def _config_keys(index: EnvIndex) -> frozenset[str]:
+    """Every config key of an environment, whatever its scope."""
+    return frozenset(k for g, recs in index.groups.items() if g[0] == Kind.CONFIG for k in recs)
 
 
 def _env_named_pairs(
@@ -188,76 +195,7 @@ def _env_named_pairs(
     }
 
 
-def canonical_key(key: str) -> str:
-    """Case and separator-insensitive form: `database-url` ~ `DATABASE_URL`."""
-    return key.lower().replace("_", "").replace("-", "").replace(".", "")
-
-
-def _deletes(s: str) -> set[str]:
-    return {s[:i] + s[i + 1 :] for i in range(len(s))} | {s}
-
-
-def find_typos(
-    missing: list[str], extra: list[str], max_distance: int = 2
-) -> list[tuple[str, str]]:
-    """Pair each extra key with the missing key it most likely misspells (one-to-one).
-
-    Candidates come from a canonical-form map and a one-deletion neighbourhood index (finds
-    every pair within one edit, transpositions included) plus, for small sets, a rapidfuzz scan
-    for pairs up to `max_distance` edits; all candidates are then verified with Damerau-
-    Levenshtein distance, so cost stays near linear when thousands of keys are unmatched.
-    """
-    if not missing or not extra:
-        return []
-    from rapidfuzz.distance import DamerauLevenshtein
-
-    canon: dict[str, list[str]] = defaultdict(list)
-    neigh: dict[str, list[str]] = defaultdict(list)
-    for m in missing:
-        canon[canonical_key(m)].append(m)
-        for d in _deletes(m.lower()):
-            neigh[d].append(m)
-    candidates: dict[str, set[str]] = defaultdict(set)
-    for x in extra:
-        candidates[x].update(canon.get(canonical_key(x), ()))
-        for d in _deletes(x.lower()):
-            candidates[x].update(neigh.get(d, ()))
-    if max_distance > 1 and len(missing) * len(extra) <= 4_000_000:
-        from rapidfuzz import process
-
-        lowered = [m.lower() for m in missing]
-        for x in extra:
-            for _choice, _dist, i in process.extract(
-                x.lower(),
-                lowered,
-                scorer=DamerauLevenshtein.distance,
-                score_cutoff=max_distance,
-                limit=8,
-            ):
-                candidates[x].add(missing[i])
-    scored = []
-    for x, cands in candidates.items():
-        for m in cands:
-            if canonical_key(m) == canonical_key(x):
-                dist = 0
-            else:
-                dist = DamerauLevenshtein.distance(m.lower(), x.lower())
-                # a typo must be small relative to the key, else FOO/BAR would pair
-                if dist > max_distance or dist * 4 > max(len(m), len(x)):
-                    continue
-            scored.append((dist, x, m))
-    pairs: list[tuple[str, str]] = []
-    used_m: set[str] = set()
-    used_x: set[str] = set()
-    for _dist, x, m in sorted(scored):
-        if x not in used_x and m not in used_m:
-            used_x.add(x)
-            used_m.add(m)
-            pairs.append((m, x))
-    return sorted(pairs)
-
-
-def _pair_typos(diff: PairDiff, max_distance: int) -> None:
+def _pair_typos(diff: PairDiff, max_distance: int, present_keys: frozenset[str]) -> None:
     """Replace missing/extra config pairs that are near-misses by typo pairs."""
     missing = diff.missing.get(Kind.CONFIG, [])
     extra = diff.extra.get(Kind.CONFIG, [])
@@ -272,9 +210,10 @@ def _pair_typos(diff: PairDiff, max_distance: int) -> None:
         if isinstance(r, ConfigEntry):
             by_scope_x[r.scope][r.key] = r
     paired: set[int] = set()
+    taken = present_keys  # keys set in both environments: never a typo of each other
     for scope in sorted(set(by_scope_m) & set(by_scope_x)):
         ms, xs = by_scope_m[scope], by_scope_x[scope]
-        for m, x in find_typos(sorted(ms), sorted(xs), max_distance):
+        for m, x in find_typos(sorted(ms), sorted(xs), max_distance, taken):
             diff.typos.append((ms[m], xs[x]))
             paired.add(id(ms[m]))
             paired.add(id(xs[x]))

@@ -60,3 +60,33 @@ def test_typo_pair_replaces_missing_pair() -> None:
     d = align(ref, env)
     assert [(a.key, b.key) for a, b in d.typos] == [("DATABASE_URL", "DATABSE_URL")]
     assert d.missing[Kind.CONFIG] == [] and d.extra[Kind.CONFIG] == []
+
+
+def test_no_typo_between_keys_differing_only_in_numbers() -> None:
+    missing = ["apps.23.name", "worker", "node1", "SHARD_01_HOST"]
+    extra = ["apps.24.name", "worker1", "node2", "SHARD_02_HOST"]
+    assert find_typos(missing, extra) == []
+
+
+def test_no_typo_for_short_keys_or_keys_set_in_both_environments() -> None:
+    assert find_typos(["AB_C"], ["AB_D"]) == []  # too short to call it a typo
+    taken = frozenset({"DATABSE_URL"})  # the reference sets it too: both are meant
+    assert find_typos(["DATABASE_URL"], ["DATABSE_URL"], 2, taken) == []
+    assert find_typos(["DATABASE_URL"], ["DATABSE_URL"]) == [("DATABASE_URL", "DATABSE_URL")]
+
+
+def test_typo_search_uses_the_matrix_path_for_large_inputs() -> None:
+    missing = [f"SERVICE_{w}_ENDPOINT" for w in _words(800)]
+    extra = [m.replace("ENDPOINT", "ENDPIONT") for m in missing[:5]] + [
+        f"OTHER_{w}_SETTING" for w in _words(800, seed=2)
+    ]
+    pairs = find_typos(missing, extra)  # 805 x 800 candidates: above the per-key threshold
+    assert sorted(x for _, x in pairs) == sorted(extra[:5])
+
+
+def _words(n: int, seed: int = 1) -> list[str]:
+    import random
+    import string
+
+    rng = random.Random(seed)
+    return sorted({"".join(rng.choices(string.ascii_uppercase, k=6)) for _ in range(n)})
