@@ -65,6 +65,11 @@ class Finding(_Frozen):
     source: str | None = Field(default=None, description="Where to look, e.g. `staging/.env:4`.")
     waived: bool = Field(default=False, description="Suppressed by an unexpired waiver.")
     waiver: WaiverInfo | None = Field(default=None, description="The matching waiver, if any.")
+    group: str | None = Field(
+        default=None,
+        description="Stable id of the root cause (the key, image or secret at its source); "
+        "findings sharing it in one environment describe one problem.",
+    )
 
 
 class ToolInfo(_Frozen):
@@ -101,6 +106,17 @@ class Summary(_Frozen):
     by_rule: dict[str, int] = Field(description="Unwaived findings per rule.")
 
 
+class FindingGroup(_Frozen):
+    """Findings of one environment that describe one root cause."""
+
+    id: str = Field(description="Stable group id (hash of environment and cause).")
+    environment: str
+    cause: str = Field(description="The root cause: key, image or secret at its source.")
+    rules: list[str] = Field(description="Rules that fired on it.")
+    severity: Severity = Field(description="The worst severity among its unwaived findings.")
+    findings: list[str] = Field(description="Ids of its findings.")
+
+
 class Report(_Frozen):
     """The audit result: what `parity check --format json` prints."""
 
@@ -112,5 +128,8 @@ class Report(_Frozen):
     complete: bool = Field(description="False when a collector failed: the audit is incomplete.")
     score: Score
     findings: list[Finding]
+    groups: list[FindingGroup] = Field(
+        default_factory=list, description="Findings grouped by root cause (human formats)."
+    )
     errors: list[CollectionError]
     summary: Summary

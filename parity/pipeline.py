@@ -148,7 +148,7 @@ def build_report(
     now: datetime | None = None,
 ) -> Report:
     """Evaluate the policy over snapshots (reference first) and assemble the report."""
-    from parity.policies.engine import evaluate
+    from parity.policies.engine import evaluate, group_findings
 
     if reference not in snapshots:
         raise ConfigError(f"reference environment {reference!r} has no snapshot")
@@ -189,6 +189,7 @@ def build_report(
         complete=all(s.complete for s in ordered.values()),
         score=scores,
         findings=ev.findings,
+        groups=group_findings(ev.findings),
         errors=[e for s in ordered.values() for e in s.errors],
         summary=summary,
     )

@@ -6,7 +6,7 @@ from datetime import date
 
 from parity.diff import EnvIndex, PairDiff, align, build_index
 from parity.errors import ConfigError
-from parity.findings import Finding, WaiverInfo, finding_id
+from parity.findings import Finding, FindingGroup, WaiverInfo, finding_id
 from parity.model import Snapshot
 from parity.normalize import EnvNormalizer
 
@@ -117,4 +117,32 @@ def _finding(
         source=d.source,
         waived=bool(waiver and not waiver.expired),
         waiver=waiver,
+        group=cause_of(d.subject),
     )
+
+
+def cause_of(subject: str) -> str:
+    """The root cause a subject belongs to: a sub-case suffix (`#mutable-tag`) and the kind
+    of record do not make another cause (`image:web:web` and `image:web:web#mutable-tag`)."""
+    return subject.split("#", 1)[0]
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """One group per (environment, cause), in finding order."""
+    by: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        by.setdefault((f.environment, f.group or f.subject), []).append(f)
+    out = []
+    for (env, cause), fs in by.items():
+        active = [f for f in fs if not f.waived] or fs
+        out.append(
+            FindingGroup(
+                id=finding_id("group", env, cause),
+                environment=env,
+                cause=cause,
+                rules=sorted({f.rule for f in fs}),
+                severity=max((f.severity for f in active), key=lambda s: s.rank),
+                findings=[f.id for f in fs],
+            )
+        )
+    return out

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from parity.policies.model import RuleSpec
 
-from parity.findings import Finding, Report
+from parity.findings import Report
+
+from ._groups import Row, rows
 
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
 
@@ -17,11 +19,12 @@ def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def _rows(findings: list[Finding]) -> list[str]:
+def _rows(groups: list[Row]) -> list[str]:
     lines = ["| Severity | Rule | Subject | Finding |", "|---|---|---|---|"]
-    for f in findings:
+    for r in groups:
         lines.append(
-            f"| {_ICON[f.severity]} | `{f.rule}` | `{_cell(f.subject)}` | {_cell(f.message)} |"
+            f"| {_ICON[r.lead.severity]} | `{_cell(r.rules)}` | `{_cell(r.lead.subject)}` "
+            f"| {_cell(r.message)} |"
         )
     return lines
 
@@ -37,13 +40,14 @@ def render_markdown(report: Report, rules: Mapping[str, RuleSpec] | None = None)
         counts = [sum(1 for f in active if f.severity == s) for s in ("error", "warning", "info")]
         out.append(f"| {p.environment} | {p.score:g} | " + " | ".join(map(str, counts)) + " |")
     for env in report.environments:
-        active = [f for f in report.findings if f.environment == env and not f.waived]
-        waived = [f for f in report.findings if f.environment == env and f.waived]
+        groups = rows(report, env)
+        active_rows = [r for r in groups if not r.waived]
+        waived_rows = [r for r in groups if r.waived]
         out += ["", f"## {env}" + (" (reference)" if env == report.reference else ""), ""]
-        out += _rows(active) if active else ["No findings."]
-        if waived:
-            out += ["", f"<details><summary>{len(waived)} waived</summary>", ""]
-            out += _rows(waived)
+        out += _rows(active_rows) if active_rows else ["No findings."]
+        if waived_rows:
+            out += ["", f"<details><summary>{len(waived_rows)} waived</summary>", ""]
+            out += _rows(waived_rows)
             out += ["", "</details>"]
     if report.errors:
         out += ["", "## Collection errors", ""]

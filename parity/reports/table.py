@@ -12,7 +12,13 @@ if TYPE_CHECKING:
 
 from parity.findings import Report
 
+from ._groups import rows
+
 _MARK = {"error": "ERR", "warning": "WARN", "info": "info"}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def render_table(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
@@ -25,18 +31,18 @@ def render_table(report: Report, rules: Mapping[str, RuleSpec] | None = None) ->
     )
     scores = {p.environment: p.score for p in report.score.pairs}
     for env in report.environments:
-        rows = [
-            [_MARK[f.severity] + ("*" if f.waived else ""), f.rule, f.message]
-            for f in report.findings
-            if f.environment == env
+        table = [
+            [_MARK[r.lead.severity] + ("*" if r.waived else ""), r.rules, r.message]
+            for r in rows(report, env)
         ]
         title = env if env != report.reference else f"{env} (reference)"
         out.append("")
-        out.append(f"== {title}: score {scores.get(env, 100.0):g}/100, {len(rows)} findings ==")
-        if rows:
+        n = sum(1 for f in report.findings if f.environment == env and not f.waived)
+        out.append(f"== {title}: score {scores.get(env, 100.0):g}/100, {_count(n, 'finding')} ==")
+        if table:
             out.append(
                 tabulate(
-                    rows,
+                    table,
                     headers=["sev", "rule", "finding"],
                     tablefmt="simple",
                     maxcolwidths=[None, 19, 50],

@@ -97,3 +97,28 @@ def test_every_record_kind_declares_what_the_engine_derives() -> None:
         assert set(cls.compared) <= set(cls._fields)
         assert cls._fields[: len(cls.identity)] == cls.identity
         assert (kind in COMPARED) == bool(cls.compared)
+
+
+def test_findings_of_one_cause_share_a_group() -> None:
+    prod = snap("production", img("1.0"))
+    canary = snap("canary", img("latest"))
+    r = report_for(prod, canary)
+    causes = {f.group for f in r.findings if f.environment == "canary"}
+    assert causes == {"image:k8s/Deployment/web:web"}  # tag differs + mutable tag: one cause
+    (group,) = [g for g in r.groups if g.environment == "canary"]
+    assert group.rules == ["image-drift"] and len(group.findings) == 2
+
+
+def test_human_table_shows_one_row_per_cause() -> None:
+    from parity.reports.table import render_table
+
+    r = report_for(
+        snap("production", c("LOG_LEVEL", "INFO")),
+        snap("canary", c("LOG_LEVEL", "DEBUG")),
+        policy={"contracts": [{"keys": ["LOG_LEVEL"], "regex": {"canary": "^INFO$"}}]},
+    )
+    assert {f.rule for f in r.findings} == {"contract-violation", "value-drift"}
+    canary = render_table(r).split("== canary")[1]
+    assert [ln.split()[0] for ln in canary.splitlines() if ln.startswith(("ERR", "WARN"))] == [
+        "ERR"
+    ]
