@@ -7,9 +7,13 @@ store and name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from parity.model import ConfigEntry, Image, SecretRef
+
+from .interface import Draft
 
 REDACTED = "<secret: redacted>"
 
@@ -77,3 +81,30 @@ def explain(a: Any, b: Any) -> str:
     ]
     shown = ", ".join(pretty[:5])
     return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
+
+
+_LINE = re.compile(r":\d+$")
+
+
+def once_per_source(drafts: Iterable[Draft]) -> Iterator[Draft]:
+    """One finding per value at its source: an `.env` line read by three compose services
+    through `env_file` is reported once, naming the other consumers."""
+    merged: dict[tuple[str, str, str, str | None], tuple[Draft, list[str]]] = {}
+    order: list[tuple[str, str, str, str | None]] = []
+    for d in drafts:
+        kind, _, rest = d.subject.partition(":")
+        scope, _, key = rest.rpartition(":")
+        if not d.source or not _LINE.search(d.source) or not scope:
+            yield d
+            continue
+        ident = (d.environment, f"{kind}:{key}", d.source, d.level)
+        if ident in merged:
+            merged[ident][1].append(scope)
+        else:
+            merged[ident] = (d, [])
+            order.append(ident)
+    for ident in order:
+        d, others = merged[ident]
+        if others:
+            d = replace(d, message=f"{d.message} (also used by: {', '.join(sorted(others))})")
+        yield d

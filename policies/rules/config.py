@@ -10,7 +10,7 @@ from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, RequiredKey
 
 from ._compare import difference
-from ._display import contrast, show, where
+from ._display import contrast, once_per_source, show, where
 from .interface import Draft, RuleContext, rule
 
 
@@ -89,6 +89,11 @@ def _describe(root: str, recs: list[ConfigEntry]) -> tuple[str, str | None]:
 
 @rule("missing-key")
 def missing_key(ctx: RuleContext) -> Iterator[Draft]:
+    """Keys set on one side only, once per source line."""
+    yield from once_per_source(_missing_key(ctx))
+
+
+def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
     """Config keys set in the reference but not in env X, and the reverse (level `reverse`).
     A subtree missing as a whole is one finding."""
     for env, diff in ctx.pairs.items():
@@ -136,6 +141,11 @@ def key_typo(ctx: RuleContext) -> Iterator[Draft]:
 
 @rule("value-drift")
 def value_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Values that differ after env-name normalization, once per source line."""
+    yield from once_per_source(_value_drift(ctx))
+
+
+def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Values that differ after env-name normalization; secrets are never compared by value.
 
     Under a must-equal contract the finding takes the `must-equal` level.
@@ -177,6 +187,8 @@ def value_drift(ctx: RuleContext) -> Iterator[Draft]:
             message = f"{where(b)} differs: {detail}"
             if must_equal:
                 message += " (must-equal contract)"
+            if "/ConfigMap/" in b.scope and (users := ctx.consumers(env, b.scope, b.key)):
+                message += f" (used by: {', '.join(users)})"
             yield Draft(
                 env,
                 subject,

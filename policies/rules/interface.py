@@ -70,6 +70,21 @@ class RuleContext:
         neutral = self.normalizer.neutral(scope)
         return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
 
+    def consumers(self, env: str, scope: str, key: str) -> list[str]:
+        """Workloads that read a ConfigMap key (`.../ConfigMap/name`, key) in env."""
+        cache_key = f"consumers:{env}"
+        if cache_key not in self._cache:
+            users: dict[str, set[str]] = {}
+            for r in self.indexes[env].kind_records(Kind.CONFIG):
+                if not isinstance(r, ConfigEntry) or r.value_ref is None:
+                    continue
+                if r.value_ref.backend == RefBackend.K8S_CONFIGMAP:
+                    users.setdefault(r.value_ref.name, set()).add(r.scope.rsplit("/", 1)[0])
+            self._cache[cache_key] = users
+        cm = scope.rsplit("/ConfigMap/", 1)[-1]
+        found: dict[str, set[str]] = self._cache[cache_key]
+        return sorted(found.get(f"{cm}/{key}", set()))
+
     def index_has_source(self, env: str, r: ConfigEntry) -> bool:
         """Whether the ConfigMap key an entry references is itself in env's records (then a
         difference is reported once, at that source, not at every consumer)."""

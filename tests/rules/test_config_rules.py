@@ -116,3 +116,31 @@ def test_contract_violation_regex_and_must_differ() -> None:
         ("production", "config:env:LOG_LEVEL"),
         ("staging", "config:env:SESSION_SECRET"),
     ]
+
+
+def test_env_file_line_read_by_several_services_is_one_finding() -> None:
+    def svc(env: str, name: str, value: str) -> ConfigEntry:
+        return ConfigEntry(f"compose/{name}", "LEVEL", value, f"{env}/app.env:3", env_var=True)
+
+    prod = snap("production", svc("production", "web", "1"), svc("production", "worker", "1"))
+    stg = snap("staging", svc("staging", "web", "2"), svc("staging", "worker", "2"))
+    r = report_for(prod, stg)
+    drift = [f for f in r.findings if f.rule == "value-drift"]
+    assert len(drift) == 1 and "also used by: compose/worker" in drift[0].message
+
+
+def test_configmap_value_reported_once_at_its_source() -> None:
+    from parity.model import RefBackend, ValueRef
+
+    def env(name: str, level: str) -> tuple[ConfigEntry, ...]:
+        cm = ConfigEntry("k8s/ConfigMap/shared", "LEVEL", level, "m.yaml")
+        ref = ValueRef(RefBackend.K8S_CONFIGMAP, "shared/LEVEL")
+        users = tuple(
+            ConfigEntry(f"k8s/Deployment/{w}/{w}", "LEVEL", None, "m.yaml", value_ref=ref)
+            for w in ("api", "worker")
+        )
+        return (cm, *users)
+
+    r = report_for(snap("production", *env("production", "1")), snap("staging", *env("s", "2")))
+    assert [f.subject for f in r.findings] == ["config:k8s/ConfigMap/shared:LEVEL"]
+    assert "used by: k8s/Deployment/api, k8s/Deployment/worker" in r.findings[0].message
