@@ -61,6 +61,8 @@ def collect_environment(
         guard or SecretGuard(),
         connections=env.connections,
         list_keys=policy.list_keys,
+        root=settings.resolve_path(settings.root) if settings.root else None,
+        max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
     )
     started = datetime.now(UTC).replace(microsecond=0)
     records: list[Record] = []

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     environments: dict[str, EnvironmentConfig] = Field(
         default_factory=dict, description="Environments by name."
     )
+    root: str | None = Field(
+        default=None,
+        description="Files that collected files point to (env_file, extends, -r) must stay "
+        "inside this directory; default: the config file's directory.",
+    )
+    max_file_mb: float = Field(default=50, gt=0, description="Largest source file read.")
     config_dir: Path = Field(default=Path("."), description="Directory paths are relative to.")
     config_file: str = Field(default="<defaults>", description="Where settings were read from.")
 
