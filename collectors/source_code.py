@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import bisect
 import fnmatch
+import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,7 +46,9 @@ class SourceCodeOptions(BaseOptions):
     )
 
 
-Read = tuple[str, int, bool]  # key, line, has_default
+# key, line, how: "required" (absence raises), "optional" (absence is handled: None/undefined),
+# "default" (the code supplies a default)
+Read = tuple[str, int, str]
 
 
 def _const_str(node: ast.AST | None) -> str | None:
@@ -73,14 +77,18 @@ def _settings_prefix(cls: ast.ClassDef) -> str:
 def python_reads(text: str, shown: str) -> Iterator[Read]:
     """os.environ[...], os.environ.get, os.getenv, setdefault and pydantic BaseSettings fields."""
     try:
-        tree = ast.parse(text, filename=shown)
+        with warnings.catch_warnings():  # a SyntaxWarning would print (and quote) the line
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=shown)
     except SyntaxError as e:
         raise ParseError(shown, e.lineno, f"Python syntax error: {e.msg}") from e
+    except (ValueError, RecursionError, MemoryError) as e:
+        raise ParseError(shown, None, f"cannot parse as Python ({type(e).__name__})") from e
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and _is_environ(node.value):
             key = _const_str(node.slice)
             if key and isinstance(node.ctx, ast.Load):
-                yield key, node.lineno, False
+                yield key, node.lineno, "required"
         elif isinstance(node, ast.Call):
             f = node.func
             name = (
@@ -93,9 +101,9 @@ def python_reads(text: str, shown: str) -> Iterator[Read]:
             if name == "getenv" or (
                 isinstance(f, ast.Attribute) and _is_environ(f.value) and name == "get"
             ):
-                yield key, node.lineno, has_default
+                yield key, node.lineno, "default" if has_default else "optional"
             elif isinstance(f, ast.Attribute) and _is_environ(f.value) and name == "setdefault":
-                yield key, node.lineno, True
+                yield key, node.lineno, "default"
         elif isinstance(node, ast.ClassDef) and any(
             (isinstance(b, ast.Name) and b.id == "BaseSettings")
             or (isinstance(b, ast.Attribute) and b.attr == "BaseSettings")
@@ -106,7 +114,8 @@ def python_reads(text: str, shown: str) -> Iterator[Read]:
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     if stmt.target.id == "model_config":
                         continue
-                    yield (prefix + stmt.target.id).upper(), stmt.lineno, stmt.value is not None
+                    how = "default" if stmt.value is not None else "required"
+                    yield (prefix + stmt.target.id).upper(), stmt.lineno, how
 
 
 def _line_of(starts: list[int], pos: int) -> int:
@@ -118,19 +127,20 @@ def js_reads(text: str, shown: str) -> Iterator[Read]:
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     for rx in (_JS_DOT, _JS_INDEX):
         for m in rx.finditer(text):
-            yield m.group(1), _line_of(starts, m.start()), bool(_JS_DEFAULT.match(text, m.end()))
+            default = bool(_JS_DEFAULT.match(text, m.end()))
+            yield m.group(1), _line_of(starts, m.start()), "default" if default else "optional"
     for m in _JS_DESTRUCT.finditer(text):
         for part in m.group(1).split(","):
             name = part.split(":")[0].split("=")[0].strip()
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                yield name, _line_of(starts, m.start()), "=" in part
+                yield name, _line_of(starts, m.start()), "default" if "=" in part else "optional"
 
 
 def go_reads(text: str, shown: str) -> Iterator[Read]:
-    """os.Getenv("X") (required) and os.LookupEnv("X") (the code handles absence)."""
+    """os.Getenv("X") (absent reads as "") and os.LookupEnv("X"): both handle absence."""
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
     for m in _GO.finditer(text):
-        yield m.group(2), _line_of(starts, m.start()), m.group(1) == "LookupEnv"
+        yield m.group(2), _line_of(starts, m.start()), "optional"
 
 
 READERS: dict[str, Callable[[str, str], Iterator[Read]]] = {
@@ -148,19 +158,33 @@ class SourceCodeCollector(Collector[SourceCodeOptions]):
     summary = "env vars read by Python (AST), JS/TS and Go code → required keys"
 
     def _files(self, root: Path) -> list[Path]:
+        """Source files under root; an unreadable directory fails the source (a skipped part
+        of the tree could hold the read that matters), symlinked directories are not
+        followed (no loops), and a dangling symlink or non-regular file is an error."""
         opts = self.options
         out = []
-        for p in sorted(root.rglob("*")):
-            rel = p.relative_to(root).as_posix()
-            if p.suffix not in READERS or not p.is_file():
-                continue
-            parts = rel.split("/")[:-1]
-            if any(part in opts.exclude for part in parts) or any(
-                fnmatch.fnmatch(rel, g) for g in opts.exclude
-            ):
-                continue
-            out.append(p)
-        return out
+
+        def fail(err: OSError) -> None:
+            where = self.ctx.display(Path(err.filename)) if err.filename else "a directory"
+            raise CollectorError(
+                f"cannot list {where} ({err.strerror})",
+                hint="make the whole source tree readable, or exclude that directory",
+            )
+
+        for dirpath, dirnames, filenames in os.walk(root, onerror=fail):
+            base = Path(dirpath)
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in opts.exclude and not (base / d).is_symlink()
+            )
+            for name in sorted(filenames):
+                p = base / name
+                rel = p.relative_to(root).as_posix()
+                if p.suffix not in READERS or any(fnmatch.fnmatch(rel, g) for g in opts.exclude):
+                    continue
+                if not p.exists():
+                    raise CollectorError(f"{self.ctx.display(p)} is a dangling symlink")
+                out.append(p)
+        return sorted(out)
 
     def collect(self) -> CollectorResult:
         root = self.ctx.resolve(self.options.path)
@@ -169,17 +193,19 @@ class SourceCodeCollector(Collector[SourceCodeOptions]):
                 f"source tree {self.ctx.display(root)} is not a directory",
                 hint="point path at the application's source root",
             )
-        first: dict[str, tuple[str, bool]] = {}
+        strength = {"default": 0, "optional": 1, "required": 2}
+        first: dict[str, tuple[str, str]] = {}
         for file in self._files(root):
             shown = self.ctx.display(file)
             text = self.ctx.read_text(file)
             reads = READERS[file.suffix](text, shown)
-            for key, line, has_default in sorted(reads, key=lambda r: r[1]):
-                if key in first:
-                    where, all_default = first[key]
-                    first[key] = (where, all_default and has_default)
-                else:
-                    first[key] = (f"{shown}:{line}", has_default)
+            for key, line, how in sorted(reads, key=lambda r: r[1]):
+                where = f"{shown}:{line}"
+                if key not in first or strength[how] > strength[first[key][1]]:
+                    first[key] = (where, how)  # the strictest read decides (and is shown)
         return CollectorResult(
-            records=[RequiredKey(k, where, d) for k, (where, d) in sorted(first.items())]
+            records=[
+                RequiredKey(k, where, how == "default", how == "optional")
+                for k, (where, how) in sorted(first.items())
+            ]
         )

@@ -246,6 +246,7 @@ class _RequiredKeyFields(NamedTuple):
     key: str
     source: str
     has_default: bool = False
+    optional: bool = False  # read so that absence is handled (`.get`, `getenv`, `process.env`)
 
 
 class RequiredKey(_RequiredKeyFields):

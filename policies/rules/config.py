@@ -211,7 +211,9 @@ def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
         required = [
             r
             for r in index.kind_records(Kind.REQUIRED_KEY)
-            if isinstance(r, RequiredKey) and not r.has_default
+            if isinstance(r, RequiredKey)
+            and not r.has_default
+            and (not r.optional or not _set_anywhere(ctx, r.key))
         ]
         if not required:
             continue
@@ -221,15 +223,40 @@ def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
             if isinstance(r, ConfigEntry) and r.env_var
         }
         for r in required:
-            if r.key not in provided:
+            if r.key in provided:
+                continue
+            if r.optional:  # the code handles absence; no environment sets it: worth a look
+                if env != ctx.reference:
+                    continue  # one finding for all environments, at the reference
                 yield Draft(
                     env,
                     subject_of(r),
-                    f"the code reads {r.key} (at {r.source}) with no "
-                    f"default, but {env} does not set it",
-                    suggestion=f"set {r.key} in {env}",
+                    f"the code reads {r.key} (at {r.source}) and handles its absence, but no "
+                    "environment sets it",
+                    suggestion=f"set {r.key} where the feature should be on, or drop the read",
                     source=r.source,
+                    level="optional",
                 )
+                continue
+            yield Draft(
+                env,
+                subject_of(r),
+                f"the code reads {r.key} (at {r.source}) with no "
+                f"default, but {env} does not set it",
+                suggestion=f"set {r.key} in {env}, or give the read a default",
+                source=r.source,
+            )
+
+
+def _set_anywhere(ctx: RuleContext, key: str) -> bool:
+    """Whether any environment sets key as an environment variable."""
+    cache = ctx._cache.setdefault("env-var-keys", {})
+    if not cache:
+        for env in ctx.envs:
+            for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+                if isinstance(r, ConfigEntry) and r.env_var:
+                    cache[r.key] = True
+    return key in cache
 
 
 @rule("contract-violation")

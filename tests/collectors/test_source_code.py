@@ -15,23 +15,26 @@ from conftest import DATA
 def test_reads_across_languages() -> None:
     ctx = CollectContext("prod", DATA)
     recs = SourceCodeCollector(SourceCodeOptions(path="src"), ctx).run().records
-    got = {r.key: r.has_default for r in recs}
-    assert got == {
-        "REQ_A": False,
-        "OPT_B": True,
-        "REQ_C": False,
-        "REQ_D": False,
-        "OPT_E": True,
-        "OPT_F": True,
-        "APP_NAME": False,
-        "APP_PORT": True,
-        "REQ_JS": False,
-        "REQ_JS_INDEX": False,
-        "OPT_JS": True,
-        "REQ_DESTRUCT": False,
-        "OPT_DESTRUCT": True,
-        "REQ_GO": False,
-        "OPT_GO": True,
+    how = {
+        r.key: "default" if r.has_default else "optional" if r.optional else "required"
+        for r in recs
+    }
+    assert how == {
+        "REQ_A": "required",  # os.environ[...] raises when unset
+        "OPT_B": "default",
+        "REQ_C": "optional",  # os.getenv without default: the code handles None
+        "REQ_D": "optional",
+        "OPT_E": "default",
+        "OPT_F": "default",
+        "APP_NAME": "required",  # settings field without default
+        "APP_PORT": "default",
+        "REQ_JS": "optional",  # process.env.X: undefined is handled
+        "REQ_JS_INDEX": "optional",
+        "OPT_JS": "default",
+        "REQ_DESTRUCT": "optional",
+        "OPT_DESTRUCT": "default",
+        "REQ_GO": "optional",  # os.Getenv returns ""
+        "OPT_GO": "optional",
     }
     first = {r.key: r.source for r in recs}
     assert first["REQ_A"] == "src/app/main.py:6"
