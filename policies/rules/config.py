@@ -195,7 +195,7 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 message,
                 expected=left,
                 actual=right,
-                suggestion=f"set {b.key} as in {ctx.reference}, or declare it may-differ",
+                suggestion=_align_advice(ctx, b.key, left, env),
                 source=b.source,
                 level="must-equal" if must_equal else None,
             )
@@ -248,6 +248,15 @@ def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
             )
 
 
+def _align_advice(ctx: RuleContext, key: str, reference_value: str, env: str) -> str:
+    """Align with the reference, unless the reference's value is itself unsafe."""
+    from .hygiene import unsafe_value
+
+    if unsafe_value(key, reference_value, ctx.policy.mode_keys):
+        return f"fix {key} in {ctx.reference} first (its value is unsafe there), then align {env}"
+    return f"set {key} in {env} as in {ctx.reference}, or declare it may-differ in the policy"
+
+
 def _set_anywhere(ctx: RuleContext, key: str) -> bool:
     """Whether any environment sets key as an environment variable."""
     cache = ctx._cache.setdefault("env-var-keys", {})
@@ -285,6 +294,7 @@ def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
                         f"{r.key}={r.value!r} does not match the contract /{rx}/ for {env}",
                         actual=r.value,
                         expected=f"/{rx}/",
+                        suggestion=f"set {r.key} in {env} to a value matching /{rx}/",
                         source=r.source,
                     )
             if c.rule == "must-differ" and env != ctx.reference:

@@ -23,7 +23,7 @@ def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
                 f"{r.name} {r.version} ({r.ecosystem}) is installed "
                 f"in {ctx.reference} but not in {env}",
                 expected=r.version,
-                suggestion=f"add {r.name}=={r.version} to {env}",
+                suggestion=f"add it to {env}: {pin(r.ecosystem, r.name, r.version)}",
                 source=r.source,
             )
         for r in diff.extra.get(Kind.DEPENDENCY, []):
@@ -34,10 +34,32 @@ def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
                 f"{r.name} {r.version} ({r.ecosystem}) is installed "
                 f"in {env} but not in {ctx.reference}",
                 actual=r.version,
-                suggestion=f"remove {r.name} from {env} or ship it to {ctx.reference}",
+                suggestion=f"remove {r.name} from {env}, or add it to {ctx.reference}: "
+                f"{pin(r.ecosystem, r.name, r.version)}",
                 source=r.source,
                 level="reverse",
             )
+
+
+def pin(ecosystem: str, name: str, version: str) -> str:
+    """How this ecosystem pins a version."""
+    if ecosystem == "pypi":
+        return f"{name}=={version}"
+    if ecosystem == "npm":
+        return f"npm install {name}@{version} --save-exact"
+    return f"{name} {version}"
+
+
+def _version_advice(b: Dependency, ref_version: str, direction: str, env: str, ref: str) -> str:
+    """Upgrade whichever side is behind; suggest changing the reference only when it is."""
+    if direction == " behind":
+        return f"upgrade {env} to {ref_version}: {pin(b.ecosystem, b.name, ref_version)}"
+    if direction == " ahead of":
+        return (
+            f"ship {b.version} to {ref} once it is validated, or pin {env} back: "
+            f"{pin(b.ecosystem, b.name, ref_version)}"
+        )
+    return f"align both on one version: {pin(b.ecosystem, b.name, ref_version)}"
 
 
 # Optional alphabetic family prefix (`python3.12`, `nodejs20.x`, `v1.2.3`), then numbers.
@@ -95,7 +117,7 @@ def version_mismatch(ctx: RuleContext) -> Iterator[Draft]:
                 f"{' ' + ctx.reference if direction else ''})",
                 expected=a.version,
                 actual=b.version,
-                suggestion=f"pin {b.name}=={a.version} in {env} or upgrade {ctx.reference}",
+                suggestion=_version_advice(b, a.version, direction, env, ctx.reference),
                 source=b.source,
                 level=level,
             )

@@ -110,9 +110,26 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
                     subject_of(r),
                     why + suffix,
                     actual=r.value,
-                    suggestion="use the production setting",
+                    suggestion=_remedy(why, r.key, env),
                     source=r.source,
                 )
+
+
+def _remedy(why: str, key: str, env: str) -> str:
+    """The fix for this kind of unsafe value (never "copy another environment's setting")."""
+    if "debug mode" in why:
+        return f"turn debug off in {env} ({key}=false or unset)"
+    if "development mode" in why:
+        return f"set {key} to its production mode in {env}"
+    if "development server" in why:
+        return "run a production server (gunicorn/uvicorn without --reload, next start, …)"
+    if "points at" in why:
+        return f"point {key} at the real service's host, or run that service as a sidecar"
+    if "transport security" in why or "certificate verification" in why:
+        return f"remove {key} and fix the certificate or CA bundle instead"
+    if "publishes" in why:
+        return "stop publishing the port; reach the datastore over the internal network"
+    return f"change {key} in {env}"
 
 
 _PROXY_NAMES = re.compile(r"envoy|istio-proxy|linkerd|proxy|sidecar|cloud-sql|cloudsql|oauth2")

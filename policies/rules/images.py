@@ -37,7 +37,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                     "differ: the tag was moved or rebuilt",
                     expected=a.image_ref,
                     actual=b.image_ref,
-                    suggestion="deploy by digest; promote the digest production runs",
+                    suggestion=f"deploy by digest: promote the digest {ctx.reference} runs",
                     source=b.source,
                     level="moved-tag",
                 )
@@ -49,7 +49,8 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                     f" in {env} but {img(a)} in {ctx.reference}",
                     expected=a.image_ref,
                     actual=b.image_ref,
-                    suggestion="promote the same image version",
+                    suggestion=f"promote the image {ctx.reference} runs ({img(a)}), or ship "
+                    f"this one to {ctx.reference} once validated",
                     source=b.source,
                 )
         for r in diff.missing.get(Kind.IMAGE, []):
@@ -61,6 +62,7 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                 subject_of(r),
                 f"{r.workload}: {r.container} ({img(r)}) is in {ctx.reference} but not in {env}",
                 expected=r.image_ref,
+                suggestion=f"add the {r.container} container to {env}'s {r.workload}",
                 source=r.source,
             )
     for env in ctx.envs:

@@ -122,3 +122,22 @@ def test_human_table_shows_one_row_per_cause() -> None:
     assert [ln.split()[0] for ln in canary.splitlines() if ln.startswith(("ERR", "WARN"))] == [
         "ERR"
     ]
+
+
+def test_every_finding_of_the_sample_says_what_to_do() -> None:
+    import json
+
+    from conftest import SAMPLE, cli
+
+    report = json.loads(cli("check", "-c", str(SAMPLE / "parity.toml"), "-f", "json").out)
+    assert report["findings"]
+    assert [f["rule"] for f in report["findings"] if not f["suggestion"]] == []
+    by = {(f["rule"], f["environment"], f["subject"]): f["suggestion"] for f in report["findings"]}
+    react = by[("version-mismatch", "staging", "dependency:npm:react")]
+    assert react == "upgrade staging to 18.3.1: npm install react@18.3.1 --save-exact"
+    flask = by[("version-mismatch", "staging", "dependency:pypi:flask")]
+    assert flask.startswith("upgrade staging to 3.0.3") and "flask==3.0.3" in flask
+    local = by[("unsafe-prod-value", "production", "config:app-config:metrics.push_url")]
+    assert "production setting" not in local and "real service" in local
+    push = by[("value-drift", "staging", "config:app-config:metrics.push_url")]
+    assert push.startswith("fix metrics.push_url in production first")  # never copy localhost
