@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import Field
 
 from parity.errors import CollectorError, ParseError
+from parity.imageref import parse_image_ref
 from parity.model import Image, Notice, SecretRef
 from parity.values import UNRESOLVED
 
 from ._compose_load import Project, Service, load_project
-from ._imageref import parse_image_ref
 from .dotenv import parse_dotenv
 from .interface import Collector, CollectorResult, FileOptions
 

@@ -24,10 +24,10 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from parity.errors import ParseError
+from parity.imageref import parse_image_ref
 from parity.model import ConfigEntry, Image, RefBackend, SecretRef, ValueRef
 
 from ._flatten import flatten
-from ._imageref import parse_image_ref
 from ._parsing import load_yaml_documents
 from .interface import BaseOptions, CollectContext, Collector, CollectorResult
 

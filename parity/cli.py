@@ -144,6 +144,8 @@ def _render(report: Report, fmt: str, policy: Policy | None = None) -> str:
 def _finish(
     report: Report, policy: Policy, fmt: str, output: Path | None, fail_on: FailOn, allow: bool
 ) -> None:
+    for warning in report.warnings:
+        typer.echo(f"parity: warning: {warning}", err=True)
     _emit(_render(report, fmt, policy), output)
     code = int(gate(report, fail_on.value, allow))
     if output is not None:

@@ -132,4 +132,7 @@ class Report(_Frozen):
         default_factory=list, description="Findings grouped by root cause (human formats)."
     )
     errors: list[CollectionError]
+    warnings: list[str] = Field(
+        default_factory=list, description="Notes about how the audit was run (never findings)."
+    )
     summary: Summary

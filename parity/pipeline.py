@@ -131,14 +131,26 @@ def project_policy(settings: Settings) -> Policy:
     return load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
 
 
-def production_roles(settings: Settings, policy: Policy, envs: list[str]) -> dict[str, bool]:
-    """Per env: the settings' explicit role, else the policy's name globs."""
-    roles = {}
+def production_roles(
+    settings: Settings, policy: Policy, envs: list[str], reference: str
+) -> tuple[dict[str, bool], list[str]]:
+    """Per env: the settings' explicit role, else the policy's name globs. The reference is
+    production-like unless configured otherwise: audits compare against production, and a
+    reference named after a datacenter (`eqiad`) must not make its peers' shared credentials
+    look like a staging leak. Returns the roles and warnings about the choice."""
+    roles, warnings = {}, []
     for env in envs:
         cfg = settings.environments.get(env)
         explicit = cfg.production_like if cfg else None
         roles[env] = explicit if explicit is not None else policy.is_production_like(env)
-    return roles
+        if env == reference and explicit is None and not roles[env]:
+            roles[env] = True
+            warnings.append(
+                f"reference {env!r} matches no production_like pattern; treating it as "
+                "production-like (set production_like = false on it, or add it to the "
+                "policy's production_like, to silence this)"
+            )
+    return roles, warnings
 
 
 def build_report(
@@ -160,12 +172,13 @@ def build_report(
     envs = list(ordered)
     now = now or datetime.now(UTC).replace(microsecond=0)
     normalizer = EnvNormalizer(envs, settings.env_aliases(), policy.stop_words)
+    roles, warnings = production_roles(settings, policy, envs, reference)
     ev = evaluate(
         ordered,
         reference,
         policy,
         normalizer,
-        production_roles(settings, policy, envs),
+        roles,
         now.date() if isinstance(now, datetime) else date.today(),
     )
     sources = {env: len(s.sources) for env, s in ordered.items()}
@@ -192,6 +205,7 @@ def build_report(
         score=scores,
         findings=ev.findings,
         groups=group_findings(ev.findings),
+        warnings=warnings,
         errors=[e for s in ordered.values() for e in s.errors],
         summary=summary,
     )

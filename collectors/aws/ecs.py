@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
+from parity.imageref import parse_image_ref
 from parity.model import ConfigEntry, Image, Record, RefBackend, SecretRef, ValueRef
 
-from .._imageref import parse_image_ref
 from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions, strip_arn
 from .ecr import resolve_digests

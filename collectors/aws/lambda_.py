@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
+from parity.imageref import parse_image_ref
 from parity.model import Dependency, Image, Record
 
-from .._imageref import parse_image_ref
 from ..interface import BaseOptions, CollectContext
 from .base import AwsCollector, AwsOptions
 from .ecr import resolve_digests

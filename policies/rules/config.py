@@ -11,6 +11,7 @@ from parity.model import ConfigEntry, Kind, RequiredKey
 
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
+from .images import is_config_image
 from .interface import Draft, RuleContext, rule
 
 
@@ -165,6 +166,8 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             ):
                 continue  # both read a ConfigMap key: the ConfigMap's own record says it
             left, right = show(a) or "", show(b) or ""
+            if is_config_image(a) and is_config_image(b):
+                continue  # image-drift speaks for images held in config values
             secret_ref = (a.value_ref and a.value_ref.secret) or (
                 b.value_ref and b.value_ref.secret
             )

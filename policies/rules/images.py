@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from parity.diff import subject_of
-from parity.model import Image, Kind
+from parity.imageref import parse_image_ref
+from parity.model import ConfigEntry, Image, Kind
 from parity.values import is_unresolved
 
 from ..model import Policy
@@ -112,4 +114,84 @@ def missing_workload(ctx: RuleContext) -> Iterator[Draft]:
                     suggestion=f"deploy {first.workload} to {other}, or remove it from {side}",
                     source=first.source,
                     level=level,
+                )
+
+
+_IMAGE_LEAF = re.compile(r"(^|[_.-])image$|Image$", re.IGNORECASE)
+_TAG_LEAF = re.compile(r"(^|_)(image_?)?tag$|ImageTag$|^imageTag$", re.IGNORECASE)
+_REF_SHAPE = re.compile(r"^[\w.\-/:@]+$")
+
+
+def config_image(r: ConfigEntry) -> tuple[str | None, str | None, str | None] | None:
+    """(repository, tag, digest) of an image held in a config value (`SNUBA_IMAGE`,
+    `image.tag`, `image.repository` in Helm values), else None."""
+    if not r.value or not _REF_SHAPE.match(r.value):
+        return None
+    parts = r.key.split(".")
+    leaf, parent = parts[-1], (parts[-2] if len(parts) > 1 else "")
+    if _IMAGE_LEAF.search(leaf) and ("/" in r.value or ":" in r.value):
+        repo, tag, digest = parse_image_ref(r.value)
+        return repo, tag, digest
+    if _TAG_LEAF.search(leaf) and (
+        "image" in parent.lower() or "image" in leaf.lower() or leaf.isupper()
+    ):
+        return None, r.value, None
+    if leaf == "repository" and "image" in parent.lower():
+        return r.value, None, None
+    return None
+
+
+def is_config_image(r: ConfigEntry) -> bool:
+    """Whether image-drift (not value-drift) speaks for this config entry."""
+    return config_image(r) is not None
+
+
+@rule("image-drift", extends=True)
+def config_image_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Images held in configuration values get image semantics: tag vs digest, mutable tags."""
+    for env, diff in ctx.pairs.items():
+        for a, b in diff.changed.get(Kind.CONFIG, []):
+            if not (isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)):
+                continue
+            ia, ib = config_image(a), config_image(b)
+            if ia is None or ib is None or is_unresolved(a.value) or is_unresolved(b.value):
+                continue
+            moved = ia[1] == ib[1] and ia[2] and ib[2] and ia[2] != ib[2]
+            if not moved and ctx.normalizer.same(ctx.reference, a.value or "", env, b.value or ""):
+                continue
+            yield Draft(
+                env,
+                subject_of(b),
+                f"{b.key} ({b.scope}) "
+                + (
+                    "keeps the tag but the digest differs: the tag was moved"
+                    if moved
+                    else f"is {b.value} in {env} but {a.value} in {ctx.reference}"
+                ),
+                expected=a.value,
+                actual=b.value,
+                suggestion=f"promote the image {ctx.reference} runs, by digest",
+                source=b.source,
+                level="moved-tag" if moved else None,
+            )
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+            if not isinstance(r, ConfigEntry) or is_unresolved(r.value):
+                continue
+            parsed = config_image(r)
+            if parsed is None or parsed[2] or (parsed[0] and not parsed[1] and "tag" in r.key):
+                continue
+            repo, tag = parsed[0], parsed[1]
+            if tag in ctx.policy.mutable_tags or (repo and not tag and _IMAGE_LEAF.search(r.key)):
+                yield Draft(
+                    env,
+                    subject_of(r) + "#mutable-tag",
+                    f"{r.key} ({r.scope}) in production-like {env} uses the mutable tag "
+                    f"{tag or '(none: latest)'} without a digest",
+                    actual=r.value,
+                    suggestion="pin a version tag and @sha256 digest",
+                    source=r.source,
+                    level="mutable-tag",
                 )

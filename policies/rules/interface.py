@@ -97,15 +97,30 @@ class RuleContext:
 
 Rule = Callable[[RuleContext], Iterator[Draft]]
 RULES: dict[str, Rule] = {}
+_PARTS: dict[str, list[Rule]] = {}
 
 
-def rule(rule_id: str) -> Callable[[Rule], Rule]:
-    """Register a rule implementation under its stable id (ids are never retyped elsewhere)."""
+def rule(rule_id: str, *, extends: bool = False) -> Callable[[Rule], Rule]:
+    """Register a rule implementation under its stable id (ids are never retyped elsewhere).
+    `extends=True` adds another part to an already registered rule (one id, several
+    mechanisms: image-drift on workloads and on images held in config values)."""
 
     def register(fn: Rule) -> Rule:
+        if extends:
+            if rule_id not in RULES:
+                raise ValueError(f"rule {rule_id!r} extended before it is registered")
+            _PARTS[rule_id].append(fn)
+            return fn
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id!r} registered twice")
-        RULES[rule_id] = fn
+        parts = _PARTS[rule_id] = [fn]
+
+        def run_all(ctx: RuleContext) -> Iterator[Draft]:
+            for part in parts:
+                yield from part(ctx)
+
+        run_all.__doc__ = fn.__doc__
+        RULES[rule_id] = run_all
         return fn
 
     return register

@@ -141,3 +141,15 @@ def test_every_finding_of_the_sample_says_what_to_do() -> None:
     assert "production setting" not in local and "real service" in local
     push = by[("value-drift", "staging", "config:app-config:metrics.push_url")]
     assert push.startswith("fix metrics.push_url in production first")  # never copy localhost
+
+
+def test_reference_is_production_like_even_when_named_after_a_datacenter() -> None:
+    # two production datacenters sharing a credential is by design, not a leak
+    r = report_for(
+        snap("eqiad", c("PW", None, fingerprint=FP)),
+        snap("codfw", c("PW", None, fingerprint=FP)),
+        reference="eqiad",
+        policy={"production_like": ["codfw"]},
+    )
+    assert rules_hit(r, "secret-shared") == []
+    assert r.warnings and "eqiad" in r.warnings[0]

@@ -57,3 +57,24 @@ def test_same_ecr_image_in_two_accounts_is_not_drift() -> None:
         snap("staging", ecr("222222222222", "sha256:bb")),
     )
     assert [(f.rule, f.severity) for f in moved.findings] == [("image-drift", "error")]
+
+
+def test_images_held_in_config_values_get_image_semantics() -> None:
+    prod = snap(
+        "production",
+        c("SNUBA_IMAGE", "getsentry/snuba:24.1.0"),
+        c("image.tag", "1.4.0", scope="values"),
+    )
+    stg = snap(
+        "staging",
+        c("SNUBA_IMAGE", "getsentry/snuba:24.2.0"),
+        c("image.tag", "1.4.1", scope="values"),
+    )
+    r = report_for(prod, stg)
+    assert sorted(f.rule for f in r.findings) == ["image-drift", "image-drift"]  # no value-drift
+
+
+def test_mutable_tag_in_a_config_value_of_a_production_like_env() -> None:
+    r = report_for(snap("production", c("image.tag", "latest", scope="values")))
+    assert [(f.rule, f.severity) for f in r.findings] == [("image-drift", "error")]
+    assert "mutable tag latest" in r.findings[0].message
