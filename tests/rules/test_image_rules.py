@@ -6,7 +6,7 @@ from parity.model import (
     Image,
 )
 
-from conftest import img, report_for, snap
+from conftest import c, img, report_for, snap
 
 
 def test_moved_tag_is_an_error() -> None:
