@@ -137,6 +137,7 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
                 )
         if env != ctx.reference:
             yield from _shared_hosts(ctx, env)
+        yield from _foreign_identities(ctx, env)
 
 
 def _own_named_domains(ctx: RuleContext, env: str) -> set[str]:
@@ -189,3 +190,40 @@ def _shared_hosts(ctx: RuleContext, env: str) -> Iterator[Draft]:
                 suggestion=f"point {r.key} at {env}'s own instance",
                 source=r.source,
             )
+
+
+def _foreign_identities(ctx: RuleContext, env: str) -> Iterator[Draft]:
+    """Values naming another environment's own cloud identity (its AWS account, GCP project,
+    Azure subscription) where env has an identity of that kind of its own."""
+    own = ctx.identities(env)
+    for other in ctx.envs:
+        if other == env or (ctx.production_like[env] and ctx.production_like.get(other, False)):
+            continue
+        theirs = {
+            kind: ident
+            for kind, ident in ctx.identities(other).items()
+            if kind in own and own[kind] != ident and kind != "aws-region"
+        }
+        if not theirs:
+            continue
+        for kind in (Kind.CONFIG, Kind.SECRET_REF):
+            records = ctx.indexes[env].kind_records(kind)
+            texts = [
+                (r.value or "") if isinstance(r, ConfigEntry) else r.key
+                for r in records
+                if isinstance(r, ConfigEntry | SecretRef)
+            ]
+            for i in containing(texts, list(theirs.values())):
+                r, text = records[i], texts[i]
+                assert isinstance(r, ConfigEntry | SecretRef)
+                hit = next((k, v) for k, v in theirs.items() if v.lower() in text.lower())
+                yield Draft(
+                    env,
+                    subject_of(r),
+                    f"{r.key} in {env} names {other}'s {hit[0]} {hit[1]} ({env}'s own is "
+                    f"{own[hit[0]]}): {env} may be using {other}'s resource",
+                    expected=f"{env}'s {hit[0]} {own[hit[0]]}",
+                    actual=text,
+                    suggestion=f"point {r.key} at {env}'s own {hit[0]}",
+                    source=r.source,
+                )

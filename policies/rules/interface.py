@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.diff import EnvIndex, PairDiff
-from parity.model import ConfigEntry, Kind, RefBackend, Snapshot
+from parity.model import ConfigEntry, Kind, RefBackend, SecretRef, Snapshot
 from parity.normalize import EnvNormalizer
 
 from ..model import Policy
@@ -69,6 +69,23 @@ class RuleContext:
             return False
         neutral = self.normalizer.neutral(scope)
         return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
+
+    def identities(self, env: str) -> dict[str, str]:
+        """The environment's own cloud identities (account, project, subscription, region),
+        learned from its values (see parity.identities)."""
+        key = f"ids:{env}"
+        if key not in self._cache:
+            from parity.identities import own_identities
+
+            texts = [
+                (r.value or "") if isinstance(r, ConfigEntry) else r.key
+                for kind in (Kind.CONFIG, Kind.SECRET_REF)
+                for r in self.indexes[env].kind_records(kind)
+                if isinstance(r, ConfigEntry | SecretRef)
+            ]
+            self._cache[key] = own_identities(texts)
+        ids: dict[str, str] = self._cache[key]
+        return ids
 
     def consumers(self, env: str, scope: str, key: str) -> list[str]:
         """Workloads that read a ConfigMap key (`.../ConfigMap/name`, key) in env."""

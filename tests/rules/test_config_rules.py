@@ -144,3 +144,25 @@ def test_configmap_value_reported_once_at_its_source() -> None:
     r = report_for(snap("production", *env("production", "1")), snap("staging", *env("s", "2")))
     assert [f.subject for f in r.findings] == ["config:k8s/ConfigMap/shared:LEVEL"]
     assert "used by: k8s/Deployment/api, k8s/Deployment/worker" in r.findings[0].message
+
+
+def test_values_differing_only_by_each_environments_account_are_equal() -> None:
+    def arn(account: str, name: str) -> str:
+        return f"arn:aws:sqs:eu-west-1:{account}:{name}"
+
+    prod = snap(
+        "production", c("Q1", arn("111111111111", "orders")), c("Q2", arn("111111111111", "mail"))
+    )
+    stg = snap(
+        "staging", c("Q1", arn("222222222222", "orders")), c("Q2", arn("222222222222", "mail"))
+    )
+    assert report_for(prod, stg).findings == []
+
+
+def test_staging_value_naming_productions_account_is_a_cross_env_reference() -> None:
+    def arn(account: str, name: str) -> str:
+        return f"arn:aws:kms:eu-west-1:{account}:key/{name}"
+
+    prod = snap("production", c("K1", arn("111111111111", "a")), c("K2", arn("111111111111", "b")))
+    stg = snap("staging", c("K1", arn("222222222222", "a")), c("K2", arn("111111111111", "b")))
+    assert rules_hit(report_for(prod, stg), "cross-env-reference") == [("staging", "config:env:K2")]
