@@ -166,3 +166,53 @@ def test_staging_value_naming_productions_account_is_a_cross_env_reference() -> 
     prod = snap("production", c("K1", arn("111111111111", "a")), c("K2", arn("111111111111", "b")))
     stg = snap("staging", c("K1", arn("222222222222", "a")), c("K2", arn("111111111111", "b")))
     assert rules_hit(report_for(prod, stg), "cross-env-reference") == [("staging", "config:env:K2")]
+
+
+def test_environment_token_on_one_side_only_is_still_an_environment_name() -> None:
+    pairs = [
+        ("https://assets.x.gov", "https://assets.staging.x.gov"),
+        ("tock", "tock-staging"),
+        ("Panoptes", "Panoptes Staging"),
+        ("panoptesuploads", "panoptesuploadsstaging"),  # no separator allowed in the name
+    ]
+    for prod_value, stg_value in pairs:
+        r = report_for(snap("production", c("V", prod_value)), snap("staging", c("V", stg_value)))
+        assert r.findings == [], (prod_value, stg_value)
+
+
+def test_stop_words_and_mode_keys_are_not_cross_env_references() -> None:
+    stg = snap(
+        "staging",
+        c("REDIS", "redis://cache.svc.cluster.local:6379"),
+        c("ISSUER", "letsencrypt-prod"),
+        c("NODE_ENV", "production"),
+    )
+    r = report_for(snap("production", *stg.records), stg)
+    assert rules_hit(r, "cross-env-reference") == []
+
+
+def test_user_aliases_and_stop_words_extend_the_defaults() -> None:
+    from parity.normalize import EnvNormalizer
+    from parity.settings import DEFAULT_ALIASES
+
+    aliases = {**DEFAULT_ALIASES, "production": ["production", "pd"]}
+    n = EnvNormalizer(["production", "staging"], aliases, ["pd-router"])
+    assert n.foreign_match("staging", "db.pd.internal") is not None
+    assert n.foreign_match("staging", "edge.pd-router.net") is None
+
+
+def test_deny_lists_and_third_party_hosts_are_not_references() -> None:
+    prod = snap(
+        "production",
+        c("CORS_REJECT_HOSTS", "uploads-staging.acme.org"),
+        c("CORS_ORIGINS", "https://staging.partner-site.org,https://www.acme.org"),
+        c("API", "https://api.acme.org"),
+        c("WWW", "https://www.acme.org"),
+    )
+    assert rules_hit(report_for(prod), "cross-env-reference") == []
+
+
+def test_staging_using_productions_host_where_its_other_hosts_are_its_own() -> None:
+    prod = snap("production", c("API", "https://api.acme.com"), c("ML", "https://ml.acme.com"))
+    stg = snap("staging", c("API", "https://api-staging.acme.com"), c("ML", "https://ml.acme.com"))
+    assert rules_hit(report_for(prod, stg), "cross-env-reference") == [("staging", "config:env:ML")]

@@ -40,3 +40,44 @@ def test_plaintext_secret() -> None:
         snap("staging", c("API_KEY", None, value_ref=ValueRef(RefBackend.K8S_SECRET, "other/key"))),
     )
     assert rules_hit(r, "plaintext-secret") == []
+
+
+def test_loopback_served_by_a_sidecar_is_not_unsafe() -> None:
+    from parity.model import Image
+
+    def pod(with_proxy: bool) -> list[object]:
+        recs: list[object] = [
+            Image("k8s/Deployment/api", "api", "acme/api", "1.0", None, "m"),
+            c("DB_HOST", "postgres://127.0.0.1:5432/app", scope="k8s/Deployment/api/api"),
+        ]
+        if with_proxy:
+            recs.append(
+                Image(
+                    "k8s/Deployment/api",
+                    "cloud-sql-proxy",
+                    "gcr.io/x/cloud-sql-proxy",
+                    "2",
+                    None,
+                    "m",
+                )
+            )
+        return recs
+
+    assert rules_hit(report_for(snap("production", *pod(True))), "unsafe-prod-value") == []
+    alone = report_for(snap("production", *pod(False)))
+    assert rules_hit(alone, "unsafe-prod-value") == [
+        ("production", "config:k8s/Deployment/api/api:DB_HOST")
+    ]
+
+
+def test_placeholders_error_in_production_warn_elsewhere() -> None:
+    prod = snap("production", c("SMTP_HOST", "smtp.acme.io"), c("API_KEY", "<your-api-key>"))
+    stg = snap("staging", c("SMTP_HOST", "smtp.example.com"), c("API_KEY", "<your-api-key>"))
+    r = report_for(prod, stg)
+    got = sorted(
+        (f.environment, f.subject, f.severity) for f in r.findings if f.rule == "placeholder-value"
+    )
+    assert got == [
+        ("production", "config:env:API_KEY", "error"),
+        ("staging", "config:env:SMTP_HOST", "warning"),
+    ]
