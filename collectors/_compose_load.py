@@ -161,7 +161,8 @@ def load_project(
         if ef == main.parent / ".env" and not ef.exists():
             continue
         ef = ctx.confined(ef, "env file")
-        env.update({e.key: e.value for e in parse_dotenv(ctx.read_text(ef), ctx.display(ef))})
+        text = ctx.read_text(ef, allow_empty=True)
+        env.update({e.key: e.value for e in parse_dotenv(text, ctx.display(ef))})
     env.update(extra_env)
     loader = Loader(ctx, env)
     files = [main]

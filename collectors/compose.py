@@ -112,7 +112,7 @@ class ComposeCollector(Collector[ComposeOptions]):
             try:
                 ef = self.ctx.confined(ef, "env_file")
                 ef_shown = self.ctx.display(ef)
-                text = self.ctx.read_text(ef)
+                text = self.ctx.read_text(ef, allow_empty=True)
             except CollectorError as err:  # Compose would refuse this service: say so, go on
                 err.message = f"env_file of service {service} ({shown}): {err.message}"
                 result.partial.append((scope, err))
@@ -155,7 +155,7 @@ class ComposeCollector(Collector[ComposeOptions]):
             self.ctx.resolve(self.options.path).parent / str(decl["file"]), "secret file"
         )
         try:
-            content = self.ctx.read_text(secret_path).strip()
+            content = self.ctx.read_text(secret_path, allow_empty=True).strip()
         except CollectorError as e:
             raise CollectorError(
                 f"compose secret file {self.ctx.display(secret_path)} is not readable",

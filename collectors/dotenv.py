@@ -124,7 +124,8 @@ class _Scanner:
             self.pos = m.end()
         self.skip_blanks()
         if self.peek() != "=":
-            raise self.error(f"expected '=' after key {key}")
+            # never quote the key: an unquoted multi-line secret (a PEM body) lands here
+            raise self.error(f"expected '=' after a key of {len(key)} characters")
         self.pos += 1
         self.skip_blanks()
         ch = self.peek()

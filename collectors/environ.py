@@ -19,9 +19,12 @@ class EnvironOptions(BaseOptions):
 
 
 def select(environ: dict[str, str], opts: EnvironOptions) -> dict[str, str]:
-    """Filter (and optionally rename) variables; with no filter everything is kept."""
+    """Filter (and optionally rename) variables; with no filter everything is kept. parity's
+    own settings (`PARITY_*`, its fingerprint key above all) are never collected."""
     out: dict[str, str] = {}
     for key, value in environ.items():
+        if key.startswith("PARITY_"):
+            continue
         prefix = next((p for p in opts.prefixes if key.startswith(p)), None)
         allowed = any(fnmatch.fnmatchcase(key, g) for g in opts.allow)
         if (opts.prefixes or opts.allow) and prefix is None and not allowed:

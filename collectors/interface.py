@@ -101,8 +101,9 @@ class CollectContext:
 
     def display(self, path: Path) -> str:
         """Path as shown in records: relative to the config dir so output is machine-stable."""
-        try:
-            return path.resolve().relative_to(self.base_dir.resolve()).as_posix()
+        try:  # realpath never raises (a symlink loop stays as written)
+            real = Path(os.path.realpath(path))
+            return real.relative_to(os.path.realpath(self.base_dir)).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -122,7 +123,7 @@ class CollectContext:
             )
         return real
 
-    def read_text(self, path: Path) -> str:
+    def read_text(self, path: Path, *, allow_empty: bool = False) -> str:
         """Read a UTF-8 regular file, bounded in size; OS errors become CollectorErrors that
         name the file and the fix. A FIFO, device or socket fails at once (never blocks)."""
         shown = self.display(path)
@@ -160,11 +161,19 @@ class CollectContext:
         finally:
             if fd >= 0:
                 os.close(fd)
+        if b"\x00" in data:
+            line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+            raise CollectorError(f"{shown}:{line} is binary, not a text file")
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as e:
             line = data.count(b"\n", 0, e.start) + 1
             raise CollectorError(f"{shown}:{line} is not UTF-8 text (byte {e.start})") from e
+        if not allow_empty and not text.strip():
+            raise CollectorError(
+                f"{shown} is empty", hint="check the source path (an empty source is not a pass)"
+            )
+        return text
 
     def config_entry(
         self, scope: str, key: str, raw: Any, source: str, *, env_var: bool = False

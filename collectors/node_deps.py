@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from parity.classify import redact_text
 from parity.errors import CollectorError, ParseError
 from parity.model import Dependency
 
@@ -76,5 +77,5 @@ class NodeDepsCollector(Collector[NodeDepsOptions]):
         for name, version, dev in rows:
             if dev and not opts.include_dev:
                 continue
-            records.setdefault(name, Dependency("npm", name, version, shown, dev))
+            records.setdefault(name, Dependency("npm", name, redact_text(version), shown, dev))
         return CollectorResult(records=list(records.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from parity.classify import redact_text
 from parity.errors import CollectorError, ParseError
 from parity.model import Dependency
 
@@ -75,31 +77,34 @@ def parse_requirements(
     shown: str,
     read: Callable[[Path], str],
     seen: set[Path] | None = None,
+    confine: Callable[[Path], Path] = lambda p: p,
 ) -> list[tuple[str, str, str]]:
     """requirements.txt / pip freeze into (name, version-or-spec, file:line); follows -r."""
     seen = seen or set()
-    seen.add(path.resolve())
+    seen.add(Path(os.path.realpath(path)))
     out: list[tuple[str, str, str]] = []
     for line_no, line in _logical_lines(read(path)):
         where = f"{shown}:{line_no}"
         line = re.sub(r"\s--hash[=\s]\S+", "", line).strip()
         if line.startswith(("-r ", "--requirement", "-c ", "--constraint")):
             target = line.split(None, 1)[1] if " " in line else line.split("=", 1)[1]
-            inc = (path.parent / target.strip()).resolve()
+            if "://" in target:  # a remote include may carry credentials: never fetched/shown
+                raise ParseError(shown, line_no, "remote -r/-c includes are not followed")
+            inc = Path(os.path.realpath(confine(path.parent / target.strip())))
             if inc in seen:
                 continue
             if not inc.is_file():
-                raise ParseError(shown, line_no, f"included file {target.strip()} does not exist")
+                raise ParseError(shown, line_no, "the file included here does not exist")
             if line.startswith(("-c", "--constraint")):
                 continue
             inc_shown = str(Path(shown).parent / target.strip())
-            out.extend(parse_requirements(inc, inc_shown, read, seen))
+            out.extend(parse_requirements(inc, inc_shown, read, seen, confine))
             continue
         if line.startswith("-"):
             continue  # --index-url, -e, --find-links...: not a pinned package
         m = _URL_REQ.match(line)
         if m:
-            out.append((normalize_name(m["name"]), f"@ {m['url']}", where))
+            out.append((normalize_name(m["name"]), f"@ {redact_text(m['url'])}", where))
             continue
         m = _REQ.match(line)
         if not m:
@@ -159,7 +164,12 @@ class PythonDepsCollector(Collector[PythonDepsOptions]):
             return self.ctx.read_text(p)
 
         if fmt == "requirements":
-            rows = [(n, v, w, False) for n, v, w in parse_requirements(path, shown, read)]
+            rows = [
+                (n, v, w, False)
+                for n, v, w in parse_requirements(
+                    path, shown, read, confine=lambda p: self.ctx.confined(p, "-r include")
+                )
+            ]
         else:
             rows = parse_lock(read(path), fmt, shown)
         if not rows:

@@ -197,7 +197,7 @@ class SourceCodeCollector(Collector[SourceCodeOptions]):
         first: dict[str, tuple[str, str]] = {}
         for file in self._files(root):
             shown = self.ctx.display(file)
-            text = self.ctx.read_text(file)
+            text = self.ctx.read_text(file, allow_empty=True)
             reads = READERS[file.suffix](text, shown)
             for key, line, how in sorted(reads, key=lambda r: r[1]):
                 where = f"{shown}:{line}"

@@ -400,7 +400,7 @@ def _json_value(key: str, value: str, found: list[str]) -> str | None:
     return json.dumps(walk(key, data), separators=(",", ":"), sort_keys=True)
 
 
-def scan(value: str, key: str = "") -> Verdict:
+def scan(value: str, key: str = "", *, entropy: bool = True) -> Verdict:
     """Find secret parts inside a value that is not secret as a whole."""
     found: list[str] = []
     text = value
@@ -426,7 +426,7 @@ def scan(value: str, key: str = "") -> Verdict:
         redacted = _json_value(key, text, found)
         if redacted is not None and found:
             text = redacted
-    if not found:
+    if not found and entropy:
         words = re.split(r"[\s,;]+", text)
         if len(words) > 1:
             for w in words:
@@ -460,8 +460,17 @@ def classify(key: str, value: str) -> Verdict:
 
 
 def redact_text(text: str) -> str:
-    """Any free text (a message, an expected/actual value) with secret parts redacted."""
+    """Free text (a finding's message, expected/actual, a dependency URL) with credentials
+    redacted: URL passwords and tokens, query secrets, `password=`, bearer tokens, flags,
+    private-key blocks and known token shapes. Plain high-entropy words (a git SHA image tag,
+    a digest) stay: they are what the reader needs to see."""
     if not text:
         return text
-    verdict = classify("", text)
-    return REDACTED if verdict.value is None else verdict.value
+    verdict = scan(text, "", entropy=False)
+    out = verdict.value or text
+    if any(p in out for p in _PREFIXES):
+        out = " ".join(
+            REDACTED if w.startswith(_PREFIXES) and _TOKEN.match(w.strip("'\",;()")) else w
+            for w in out.split(" ")
+        )
+    return out

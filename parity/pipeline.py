@@ -83,6 +83,8 @@ def collect_environment(
             result = collector.run()
         except (CollectorError, ParseError) as e:
             message, hint = e.message, e.hint
+        except ConfigError:
+            raise  # a configuration problem (the fingerprint key file, an option): exit 2
         except Exception as e:  # fail closed: a collector bug must never pass the gate
             if debug:
                 raise

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,36 +57,89 @@ def default_key_file() -> Path:
     return Path(base) / "parity" / "fingerprint.key"
 
 
+MIN_KEY_BYTES = 16
+
+
 def load_fingerprinter() -> Fingerprinter:
-    """Key from PARITY_FINGERPRINT_KEY, else from the key file, created 0600 on first use."""
-    env_key = os.environ.get("PARITY_FINGERPRINT_KEY")
-    if env_key:
-        return Fingerprinter(env_key.encode("utf-8"))
+    """Key from PARITY_FINGERPRINT_KEY, else from the key file, created 0600 on first use.
+
+    Every problem is a ConfigError naming the file and the fix (exit 2): an empty or short key,
+    a key file readable by others, a symlink where the key file should be (a planted link
+    could point parity at a key an attacker knows), a parent that is not a directory.
+    """
+    if "PARITY_FINGERPRINT_KEY" in os.environ:
+        env_key = os.environ["PARITY_FINGERPRINT_KEY"].encode("utf-8")
+        if len(env_key) < MIN_KEY_BYTES:
+            raise ConfigError(
+                f"PARITY_FINGERPRINT_KEY is {'empty' if not env_key else 'too short'} "
+                f"(at least {MIN_KEY_BYTES} bytes)",
+                hint="use a long random value, e.g. `openssl rand -hex 32`, or unset it",
+            )
+        return Fingerprinter(env_key)
     path = default_key_file()
+    fix = "set PARITY_FINGERPRINT_KEY, or PARITY_FINGERPRINT_KEY_FILE to a writable path"
+    if path.is_symlink():
+        raise ConfigError(
+            f"fingerprint key file {path} is a symbolic link"
+            + ("" if path.exists() else " to nothing"),
+            hint=f"replace it with the key file itself, or {fix}",
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            mode = path.stat().st_mode & 0o777
-            if mode & 0o077:
-                raise ConfigError(
-                    f"fingerprint key file {path} is readable by others (mode {mode:o})",
-                    hint=f"chmod 600 {path}",
-                ) from None
-            key = path.read_bytes().strip()
-        else:
-            key = os.urandom(32).hex().encode("ascii")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(key + b"\n")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as e:
+        raise ConfigError(
+            f"cannot create the fingerprint key directory {path.parent}: a file is in the way",
+            hint=f"check XDG_CONFIG_HOME, or {fix}",
+        ) from e
     except OSError as e:
         raise ConfigError(
-            f"cannot read or create the fingerprint key file {path}: {e.strerror}",
-            hint="set PARITY_FINGERPRINT_KEY, or PARITY_FINGERPRINT_KEY_FILE to a writable path",
+            f"cannot create the fingerprint key directory {path.parent}: {e.strerror}", hint=fix
         ) from e
-    if not key:
-        raise ConfigError(f"fingerprint key file {path} is empty", hint="delete it to regenerate")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
+    except FileExistsError:
+        key = _read_key_file(path, flags)
+    except OSError as e:
+        raise ConfigError(
+            f"cannot create the fingerprint key file {path}: {e.strerror}", hint=fix
+        ) from e
+    else:
+        key = os.urandom(32).hex().encode("ascii")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key + b"\n")
+        sys.stderr.write(
+            f"parity: created fingerprint key at {path}; back it up to compare snapshots later\n"
+        )
     return Fingerprinter(key)
+
+
+def _read_key_file(path: Path, flags: int) -> bytes:
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise ConfigError(
+            f"cannot read the fingerprint key file {path}: {e.strerror}",
+            hint="fix its permissions, or set PARITY_FINGERPRINT_KEY",
+        ) from e
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fh.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise ConfigError(f"fingerprint key file {path} is not a regular file")
+        if mode & 0o077:
+            raise ConfigError(
+                f"fingerprint key file {path} is readable by others (mode {mode & 0o777:o})",
+                hint=f"chmod 600 {path}",
+            )
+        key = fh.read(4096).strip()
+    if len(key) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"fingerprint key file {path} is {'empty' if not key else 'too short'}",
+            hint="delete it to have a new one generated (old fingerprints will not match)",
+        )
+    return key
 
 
 class SecretGuard:

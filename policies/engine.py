@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from parity.classify import redact_text
 from parity.diff import EnvIndex, PairDiff, align, build_index
 from parity.errors import ConfigError
 from parity.findings import Finding, FindingGroup, WaiverInfo, finding_id
@@ -99,7 +100,9 @@ def _finding(
     today: date,
 ) -> Finding:
     waiver = _waive(policy, rule, d.environment, d.subject, today)
-    message = d.message
+    # every displayed field goes through the one classifier: no rule can leak a credential
+    # that rode along in a URL, a flag or a connection string
+    message = redact_text(d.message)
     if waiver and waiver.expired:
         message += f" [waiver expired {waiver.expires.isoformat()}: {waiver.reason}]"
     return Finding(
@@ -111,9 +114,9 @@ def _finding(
         reference=reference,
         subject=d.subject,
         message=message,
-        expected=d.expected,
-        actual=d.actual,
-        suggestion=d.suggestion,
+        expected=redact_text(d.expected) if d.expected else d.expected,
+        actual=redact_text(d.actual) if d.actual else d.actual,
+        suggestion=redact_text(d.suggestion) if d.suggestion else d.suggestion,
         source=d.source,
         waived=bool(waiver and not waiver.expired),
         waiver=waiver,
