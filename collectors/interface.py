@@ -198,8 +198,13 @@ class CollectContext:
                 except ValueError:
                     structured = None
         value, fingerprint = self.guard.classify(key, text)
-        if value is None:
+        if fingerprint is not None:  # keep only the redacted structure, never the parsed secret
             structured = None
+            if value is not None and value[:1] in "[{":
+                try:
+                    structured = json.loads(value)
+                except ValueError:
+                    structured = None
         return ConfigEntry(
             scope=scope,
             key=key,
