@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from parity.errors import CollectorError, ParseError
+from parity.yamlio import load_yaml_documents
 
 from ._interpolate import interpolate_tree
-from ._parsing import load_yaml_documents
 from .dotenv import parse_dotenv
 from .interface import CollectContext
 

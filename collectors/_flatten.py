@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.errors import ParseError
+from parity.yamlio import MAX_NODES, node_count, yaml_error
 
 # kubectl strategic-merge patch keys, by list field name.
 MERGE_KEYS: dict[str, str] = {
@@ -41,7 +42,6 @@ MERGE_KEYS: dict[str, str] = {
     "services": "name",
 }
 COMMON_IDS = ("name", "id", "key", "app", "service")
-MAX_NODES = 2_000_000  # per file: far above real configs, far below an alias bomb
 
 
 def list_identity(
@@ -110,7 +110,7 @@ def walk(
         if not children:
             return
         values = [tree.value(c) for c in children]
-        tree.count(sum(_size(v) for v in values))
+        tree.count(sum(node_count(v) for v in values))
         ident = list_identity(prefix, values, list_keys)
         if ident is not None:
             for child, value in zip(children, values, strict=True):
@@ -122,19 +122,6 @@ def walk(
     if isinstance(value, Mapping | list) and not value:
         return  # `{}` / `[]`: sets nothing
     yield prefix, value, tree.line(node)
-
-
-def _size(value: Any, budget: int = MAX_NODES) -> int:
-    """Nodes in a plain value (stops counting past the budget)."""
-    n, stack = 0, [value]
-    while stack and n <= budget:
-        v = stack.pop()
-        n += 1
-        if isinstance(v, Mapping):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return n
 
 
 def _plain_kind(v: Any) -> str:
@@ -178,3 +165,34 @@ def deep_merge(base: Any, override: Any) -> Any:
                 out[k] = v
         return out
     return override
+
+
+def node_tree(loader: Any, shown: str) -> Tree:
+    """A Tree over YAML nodes: leaves keep their line numbers."""
+    import yaml
+
+    def kind(node: Any) -> str:
+        if isinstance(node, yaml.MappingNode):
+            return "map"
+        if isinstance(node, yaml.SequenceNode):
+            return "seq"
+        return "scalar"
+
+    def items(node: Any) -> list[tuple[str, Any]]:
+        loader.flatten_mapping(node)
+        return [(str(loader.construct_object(k, deep=True)), v) for k, v in node.value]
+
+    def value(node: Any) -> Any:
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as e:
+            raise yaml_error(e, shown) from e
+
+    return Tree(
+        kind=kind,
+        items=items,
+        children=lambda node: list(node.value),
+        value=value,
+        line=lambda node: node.start_mark.line + 1,
+        where=shown,
+    )

@@ -17,9 +17,9 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from parity.errors import CollectorError, ParseError
+from parity.yamlio import yaml_error, yaml_nodes
 
-from ._flatten import deep_merge, flatten, join, walk
-from ._parsing import node_tree, yaml_error, yaml_nodes
+from ._flatten import deep_merge, flatten, join, node_tree, walk
 from .interface import BaseOptions, Collector, CollectorResult
 
 Format = Literal["json", "yaml", "toml", "ini"]
@@ -104,6 +104,9 @@ def _yaml(text: str, shown: str, list_keys: Mapping[str, str]) -> tuple[Any, lis
     import yaml
 
     loader, nodes = yaml_nodes(text, shown)
+    if not nodes:
+        loader.dispose()
+        return None, []
     try:
         tree = node_tree(loader, shown)
         docs = [tree.value(n) for n in nodes]
@@ -113,6 +116,8 @@ def _yaml(text: str, shown: str, list_keys: Mapping[str, str]) -> tuple[Any, lis
             leaves.extend(walk(tree, node, key, list_keys))
     except yaml.YAMLError as e:
         raise yaml_error(e, shown) from e
+    except RecursionError as e:
+        raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
     finally:
         loader.dispose()
     data = docs[0] if len(docs) == 1 else dict(zip(keys, docs, strict=True))

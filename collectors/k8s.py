@@ -26,9 +26,9 @@ from pydantic import Field, model_validator
 from parity.errors import ParseError
 from parity.imageref import parse_image_ref
 from parity.model import ConfigEntry, Image, RefBackend, SecretRef, ValueRef
+from parity.yamlio import load_yaml_documents
 
 from ._flatten import flatten
-from ._parsing import load_yaml_documents
 from .interface import BaseOptions, CollectContext, Collector, CollectorResult
 
 _POD_SPEC_PATH: dict[str, tuple[str, ...]] = {

@@ -25,6 +25,17 @@ def parse_package_lock(
     data: dict[str, Any], shown: str, *, nested: bool = False
 ) -> list[tuple[str, str, bool]]:
     """(name, version, dev) for installed packages; top-level (hoisted) ones unless nested."""
+    if not isinstance(data, dict):
+        raise ParseError(shown, 1, "expected a JSON object")
+    try:
+        return _parse_package_lock(data, shown, nested)
+    except (AttributeError, TypeError, KeyError) as e:  # valid JSON, wrong shape
+        raise ParseError(shown, None, "not a package-lock.json (unexpected structure)") from e
+
+
+def _parse_package_lock(
+    data: dict[str, Any], shown: str, nested: bool
+) -> list[tuple[str, str, bool]]:
     out: list[tuple[str, str, bool]] = []
     packages = data.get("packages")
     if isinstance(packages, dict):  # lockfile v2 / v3

@@ -126,6 +126,13 @@ def _toml(text: str, shown: str) -> dict[str, Any]:
 
 def parse_lock(text: str, fmt: PyFormat, shown: str) -> list[tuple[str, str, str, bool]]:
     """poetry.lock / uv.lock / Pipfile.lock into (name, version, source, dev)."""
+    try:
+        return _parse_lock(text, fmt, shown)
+    except (AttributeError, TypeError, KeyError) as e:  # valid TOML/JSON, wrong shape
+        raise ParseError(shown, None, f"not a {fmt} lock file (unexpected structure)") from e
+
+
+def _parse_lock(text: str, fmt: PyFormat, shown: str) -> list[tuple[str, str, str, bool]]:
     out: list[tuple[str, str, str, bool]] = []
     if fmt in ("poetry", "uv"):
         for pkg in _toml(text, shown).get("package", []):
@@ -140,6 +147,8 @@ def parse_lock(text: str, fmt: PyFormat, shown: str) -> list[tuple[str, str, str
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise ParseError(shown, e.lineno, f"invalid JSON: {e.msg}") from e
+    except RecursionError as e:
+        raise ParseError(shown, None, "invalid JSON: nested too deeply") from e
     for section, dev in (("default", False), ("develop", True)):
         for name, info in (data.get(section) or {}).items():
             version = str(info.get("version", "*")).lstrip("=") if isinstance(info, dict) else "*"

@@ -169,6 +169,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from e
+    except RecursionError as e:
+        raise ConfigError(f"{path}: nested too deeply") from e
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror}") from e
 

@@ -16,16 +16,17 @@ DEFAULT_PACK = "default.yaml"
 
 
 def _read_yaml(text: str, where: str) -> Any:
-    import yaml
+    """The policy document through the shared bounded loader; problems are ConfigErrors."""
+    from parity.errors import ParseError
+    from parity.yamlio import load_yaml_documents
 
     try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{where}{line}: invalid YAML: {e.problem}") from e
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{where}: invalid YAML ({type(e).__name__})") from e
+        docs = load_yaml_documents(text, where)
+    except ParseError as e:
+        raise ConfigError(e.message) from e
+    if len(docs) > 1:
+        raise ConfigError(f"{where}: a policy file holds one YAML document")
+    return docs[0] if docs else None
 
 
 def _validation_error(where: str, err: ValidationError) -> ConfigError:
@@ -102,6 +103,8 @@ def load_policy(path: Path | None) -> Policy:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"cannot read policy file {where}: {e.strerror}") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{where}: not UTF-8 text (byte {e.start})") from e
     raw = _read_yaml(text, where) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: a policy file must be a mapping")

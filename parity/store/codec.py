@@ -78,7 +78,19 @@ def snapshot_from_text(text: str, where: str) -> Snapshot:
         raise SnapshotError(f"{where}:{e.lineno}: invalid JSON: {e.msg}") from e
     except RecursionError as e:
         raise SnapshotError(f"{where}: nested too deeply to be a parity snapshot") from e
+    check_encodable(data, text, where)
     return snapshot_from_data(data, where)
+
+
+def check_encodable(data: Any, text: str, where: str) -> None:
+    """Lone surrogates (`\\ud800`) parse as JSON but cannot be written back as UTF-8:
+    refuse them on load instead of failing while rendering a report."""
+    if "\\ud" not in text.lower():
+        return
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise SnapshotError(f"{where}: contains an invalid (surrogate) character") from e
 
 
 def snapshot_from_data(data: Any, where: str) -> Snapshot:
@@ -99,8 +111,11 @@ def snapshot_from_data(data: Any, where: str) -> Snapshot:
             raise SnapshotError(f"{where}: snapshot schema_version {version} is not supported")
         data = UPGRADERS[version](data)
         version = data["schema_version"]
+    raw_records = data.get("records") or []
+    if not isinstance(raw_records, list):
+        raise SnapshotError(f"{where}: records must be a list")
     records = []
-    for i, raw in enumerate(data.get("records") or []):
+    for i, raw in enumerate(raw_records):
         kind = raw.get("kind") if isinstance(raw, dict) else None
         if kind not in RECORD_TYPES:
             raise SnapshotError(f"{where}: records[{i}]: unknown record kind {kind!r}")

@@ -1,33 +1,57 @@
-"""YAML reading shared by collectors: one loader, one error shape, bounded expansion.
+"""YAML reading shared by collectors and the policy: one loader, one error shape, bounded
+expansion.
 
 - Redefining an anchor is legal YAML 1.2 (Helm accepts it); the later definition wins.
 - Errors carry file:line and what was wrong, never the input's text (a malformed line may be
   a secret): quoted fragments of the parser's message are elided.
 - Construction shares aliased objects, so expansion is charged when data is walked
-  (see _flatten.MAX_NODES).
+  (see MAX_NODES).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from parity.errors import ParseError
 
-from ._flatten import MAX_NODES, Tree, _size
+if TYPE_CHECKING:
+    import yaml
 
 
-class Loader(yaml.SafeLoader):
-    """SafeLoader that lets an anchor be redefined (the later definition wins)."""
+MAX_NODES = 2_000_000  # per file: far above real configs, far below an alias bomb
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if not self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            if event.anchor is not None:
-                self.anchors.pop(event.anchor, None)
-        return super().compose_node(parent, index)
+
+def node_count(value: Any, budget: int = MAX_NODES) -> int:
+    """Nodes in a plain value, counting shared (aliased) objects each time they are reached;
+    stops counting past the budget."""
+    n, stack = 0, [value]
+    while stack and n <= budget:
+        v = stack.pop()
+        n += 1
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return n
+
+
+@cache
+def loader_class() -> Any:
+    """SafeLoader that lets an anchor be redefined (the later definition wins). Built on first
+    use: PyYAML is imported only when a YAML file is read."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if not self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                if event.anchor is not None:
+                    self.anchors.pop(event.anchor, None)
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 def _safe_problem(problem: str | None) -> str:
@@ -37,6 +61,8 @@ def _safe_problem(problem: str | None) -> str:
 
 def yaml_error(e: yaml.YAMLError, shown: str) -> ParseError:
     """A ParseError naming file:line and the kind of problem, never the text."""
+    import yaml
+
     if isinstance(e, yaml.MarkedYAMLError):
         mark = e.problem_mark or e.context_mark
         return ParseError(
@@ -45,9 +71,14 @@ def yaml_error(e: yaml.YAMLError, shown: str) -> ParseError:
     return ParseError(shown, None, f"invalid YAML ({type(e).__name__})")
 
 
-def yaml_nodes(text: str, shown: str) -> tuple[Loader, list[Any]]:
+def yaml_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
     """The loader (to construct values later) and every document's root node."""
-    loader = Loader(text)
+    import yaml
+
+    try:
+        loader = loader_class()(text)
+    except yaml.YAMLError as e:  # the reader refuses non-printable input up front
+        raise yaml_error(e, shown) from e
     try:
         docs = []
         while loader.check_node():
@@ -56,49 +87,26 @@ def yaml_nodes(text: str, shown: str) -> tuple[Loader, list[Any]]:
     except yaml.YAMLError as e:
         loader.dispose()
         raise yaml_error(e, shown) from e
-
-
-def node_tree(loader: Loader, shown: str) -> Tree:
-    """A _flatten.Tree over YAML nodes: leaves keep their line numbers."""
-
-    def kind(node: Any) -> str:
-        if isinstance(node, yaml.MappingNode):
-            return "map"
-        if isinstance(node, yaml.SequenceNode):
-            return "seq"
-        return "scalar"
-
-    def items(node: Any) -> list[tuple[str, Any]]:
-        loader.flatten_mapping(node)
-        return [(str(loader.construct_object(k, deep=True)), v) for k, v in node.value]
-
-    def value(node: Any) -> Any:
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.YAMLError as e:
-            raise yaml_error(e, shown) from e
-
-    return Tree(
-        kind=kind,
-        items=items,
-        children=lambda node: list(node.value),
-        value=value,
-        line=lambda node: node.start_mark.line + 1,
-        where=shown,
-    )
+    except RecursionError as e:
+        loader.dispose()
+        raise ParseError(shown, None, "nested too deeply") from e
 
 
 def load_yaml_documents(text: str, shown: str) -> list[Any]:
     """All non-empty YAML documents as plain data; syntax errors carry file:line."""
+    import yaml
+
     loader, nodes = yaml_nodes(text, shown)
     try:
         docs = [loader.construct_document(n) for n in nodes]
     except yaml.YAMLError as e:
         raise yaml_error(e, shown) from e
+    except RecursionError as e:
+        raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
     finally:
         loader.dispose()
     for doc in docs:
-        if _size(doc) > MAX_NODES:
+        if node_count(doc) > MAX_NODES:
             raise ParseError(
                 shown, None, f"expands to more than {MAX_NODES:,} nodes (YAML aliases?)"
             )

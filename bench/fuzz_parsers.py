@@ -1,0 +1,41 @@
+"""A longer fuzz run of every parser than the test suite's (hypothesis, same properties).
+
+    python bench/fuzz_parsers.py [EXAMPLES]   # default 3000 per parser
+
+Prints, per parser, the examples run and any escape of a non-parity exception (none expected).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests" / "core"))
+
+from hypothesis import HealthCheck, given, settings
+from test_fuzz_parsers import PARSERS, TEXT, _only_our_errors
+
+
+def main() -> None:
+    examples = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    for name, parse in PARSERS.items():
+
+        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(text=TEXT)
+        def run(text: str) -> None:
+            _only_our_errors(parse, text)
+
+        started = time.perf_counter()
+        try:
+            run()
+            verdict = "ok"
+        except Exception as e:  # report and go on: this is a measurement, not a gate
+            verdict = f"ESCAPED {type(e).__name__}"
+        print(
+            f"{name:<14} {examples:>6} examples  {time.perf_counter() - started:6.1f} s  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    main()
