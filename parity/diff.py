@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -162,13 +162,20 @@ def align(
         changed = sorted(k for k, _ in pa.items() - pb.items() if k in b)
         diff.changed[kind].extend((a[k], b[k]) for k in changed)
     if diff.missing.get(Kind.CONFIG) and diff.extra.get(Kind.CONFIG):
-        _pair_typos(diff, typo_distance, _config_keys(reference) & _config_keys(env))
+        _pair_typos(diff, typo_distance, _ConfigKeys(reference, env))
     return diff
 
 
-def _config_keys(index: EnvIndex) -> frozenset[str]:
-    """Every config key of an environment, whatever its scope."""
-    return frozenset(k for g, recs in index.groups.items() if g[0] == Kind.CONFIG for k in recs)
+class _ConfigKeys:
+    """`key in this`: the key is set, in any scope, in both environments (then two keys are
+    both meant, never a typo of each other). Answered per candidate, without a key index."""
+
+    def __init__(self, a: EnvIndex, b: EnvIndex) -> None:
+        self.a = [r for g, r in a.groups.items() if g[0] == Kind.CONFIG]
+        self.b = [r for g, r in b.groups.items() if g[0] == Kind.CONFIG]
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in g for g in self.a) and any(key in g for g in self.b)
 
 
 def _env_named_pairs(
@@ -195,7 +202,7 @@ def _env_named_pairs(
     }
 
 
-def _pair_typos(diff: PairDiff, max_distance: int, present_keys: frozenset[str]) -> None:
+def _pair_typos(diff: PairDiff, max_distance: int, present_keys: Container[str]) -> None:
     """Replace missing/extra config pairs that are near-misses by typo pairs."""
     missing = diff.missing.get(Kind.CONFIG, [])
     extra = diff.extra.get(Kind.CONFIG, [])

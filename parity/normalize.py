@@ -137,6 +137,32 @@ class EnvNormalizer:
         return any(low == short + tok or low == tok + short for tok in self.tokens.get(env, ()))
 
 
+class Haystack:
+    """Many strings searched for many needles at C speed: one lower-cased blob, built once
+    and shared by every rule that prefilters the same values."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.blob = "\x00".join(strings).lower()
+        self._ends: list[int] | None = None
+
+    def find(self, needles: Iterable[str]) -> list[int]:
+        """Indices of strings containing any needle (case-insensitive), sorted."""
+        blob = self.blob
+        hits: set[int] = set()
+        for needle in needles:
+            needle = needle.lower()
+            i = blob.find(needle)
+            while i >= 0:
+                if self._ends is None:  # start of string k+1 == ends[k]
+                    self._ends = list(accumulate(map((1).__add__, map(len, self.strings))))
+                ends = self._ends
+                k = bisect_right(ends, i)
+                hits.add(k)
+                i = blob.find(needle, ends[k]) if k < len(ends) else -1
+        return sorted(hits)
+
+
 def containing(strings: list[str], needles: Iterable[str]) -> list[int]:
     """Indices of strings containing any needle (case-insensitive), in sorted order.
 

@@ -13,7 +13,7 @@ with a score cutoff.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 # Above this many candidate pairs, the matrix search (numpy + cdist) beats per-key scans.
 _MATRIX_PAIRS = 250_000
@@ -92,7 +92,7 @@ def find_typos(
     missing: list[str],
     extra: list[str],
     max_distance: int = 2,
-    taken: frozenset[str] = frozenset(),
+    taken: Container[str] = frozenset(),
 ) -> list[tuple[str, str]]:
     """(missing key, extra key) pairs, one-to-one, closest first."""
     if not missing or not extra:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from datetime import date
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +15,12 @@ from parity.findings import Severity
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@cache
+def _globs(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """Globs compiled once into one regex (contracts are checked against many keys)."""
+    return re.compile("|".join(fnmatch.translate(g) for g in globs))
 
 
 class RuleSpec(_Strict):
@@ -67,9 +74,8 @@ class Contract(_Strict):
 
     def matches(self, key: str, subject: str) -> bool:
         """True when the contract applies to this key."""
-        return any(
-            fnmatch.fnmatchcase(key, g) or fnmatch.fnmatchcase(subject, g) for g in self.keys
-        )
+        pattern = _globs(tuple(self.keys))
+        return bool(pattern.match(key) or pattern.match(subject))
 
 
 class Waiver(_Strict):

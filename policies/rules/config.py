@@ -160,6 +160,14 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             ):
                 continue  # secret (or secret part) differs: that is expected, not drift
             if (
+                a.value is not None
+                and b.value is not None
+                and a.structured is None
+                and b.structured is None
+                and ctx.normalizer.same(ctx.reference, a.value, env, b.value)
+            ):
+                continue  # the common case at scale: equal once environment names are out
+            if (
                 a.value_ref
                 and b.value_ref
                 and ctx.index_has_source(ctx.reference, a)

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Image, Kind
-from parity.normalize import containing
-from parity.values import is_placeholder
+from parity.values import PLACEHOLDER_HINTS, is_placeholder
 
 from .interface import Draft, RuleContext, rule
 
@@ -80,12 +79,10 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue
-        records = ctx.indexes[env].kind_records(Kind.CONFIG)
-        values = [r.value or "" for r in records if isinstance(r, ConfigEntry)]
-        candidates = set(containing(values, _LOOPBACK))
-        keys = [r.key for r in records]
+        records, values, keys = ctx.config(env)
+        candidates = set(values.find(_LOOPBACK))
         candidates.update(
-            containing(keys, ("debug", "env", "command", "insecure", "verify", "tls", "ports"))
+            keys.find(("debug", "env", "command", "insecure", "verify", "tls", "ports"))
         )
         listening = _listening(ctx, env)
         datastores = _datastore_workloads(ctx, env)
@@ -139,10 +136,11 @@ def _listening(ctx: RuleContext, env: str) -> dict[str, set[str]]:
     """Per workload: the container ports its containers declare, plus `*` when a proxy/mesh
     sidecar runs in it (then loopback traffic is served by the sidecar)."""
     out: dict[str, set[str]] = {}
-    for r in ctx.indexes[env].kind_records(Kind.CONFIG):
-        if isinstance(r, ConfigEntry) and "containerPort=" in r.key:
-            port = r.key.split("containerPort=", 1)[1].split("]", 1)[0]
-            out.setdefault(r.scope.rsplit("/", 1)[0], set()).add(port)
+    records, _, keys = ctx.config(env)
+    for i in keys.find(["containerPort="]):
+        r = records[i]
+        port = r.key.split("containerPort=", 1)[1].split("]", 1)[0]
+        out.setdefault(r.scope.rsplit("/", 1)[0], set()).add(port)
     for group, images in ctx.indexes[env].groups.items():
         if group[0] == Kind.IMAGE and len(images) > 1:
             for img in images.values():
@@ -181,7 +179,9 @@ def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
     ref_groups = ctx.indexes[ctx.reference].groups
     for env in ctx.envs:
         prod = ctx.production_like[env]
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        records, values, _ = ctx.config(env)
+        for i in values.find(PLACEHOLDER_HINTS):
+            r = records[i]
             if not isinstance(r, ConfigEntry) or not is_placeholder(r.value):
                 continue
             if not prod:

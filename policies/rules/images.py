@@ -125,6 +125,9 @@ _REF_SHAPE = re.compile(r"^[\w.\-/:@]+$")
 def config_image(r: ConfigEntry) -> tuple[str | None, str | None, str | None] | None:
     """(repository, tag, digest) of an image held in a config value (`SNUBA_IMAGE`,
     `image.tag`, `image.repository` in Helm values), else None."""
+    low = r.key.lower()
+    if "image" not in low and "tag" not in low and "repository" not in low:
+        return None  # the common case, decided without a regex
     if not r.value or not _REF_SHAPE.match(r.value):
         return None
     parts = r.key.split(".")
@@ -177,7 +180,9 @@ def config_image_drift(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
+        records, _, keys = ctx.config(env)
+        for i in keys.find(("image", "tag", "repository")):
+            r = records[i]
             if not isinstance(r, ConfigEntry) or is_unresolved(r.value):
                 continue
             parsed = config_image(r)

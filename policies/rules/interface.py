@@ -14,7 +14,7 @@ from typing import Any
 
 from parity.diff import EnvIndex, PairDiff
 from parity.model import ConfigEntry, Kind, RefBackend, SecretRef, Snapshot
-from parity.normalize import EnvNormalizer
+from parity.normalize import EnvNormalizer, Haystack
 
 from ..model import Policy
 
@@ -70,18 +70,35 @@ class RuleContext:
         neutral = self.normalizer.neutral(scope)
         return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
 
+    def config(self, env: str) -> tuple[list[ConfigEntry], Haystack, Haystack]:
+        """env's config records with a searchable index of their values and of their keys
+        (built once per environment, shared by every rule's prefilter)."""
+        key = f"config:{env}"
+        if key not in self._cache:
+            records = [
+                r for r in self.indexes[env].kind_records(Kind.CONFIG) if isinstance(r, ConfigEntry)
+            ]
+            self._cache[key] = (
+                records,
+                Haystack([r.value or "" for r in records]),
+                Haystack([r.key for r in records]),
+            )
+        found: tuple[list[ConfigEntry], Haystack, Haystack] = self._cache[key]
+        return found
+
     def identities(self, env: str) -> dict[str, str]:
         """The environment's own cloud identities (account, project, subscription, region),
         learned from its values (see parity.identities)."""
         key = f"ids:{env}"
         if key not in self._cache:
-            from parity.identities import own_identities
+            from parity.identities import HINTS, own_identities
 
-            texts = [
-                (r.value or "") if isinstance(r, ConfigEntry) else r.key
-                for kind in (Kind.CONFIG, Kind.SECRET_REF)
-                for r in self.indexes[env].kind_records(kind)
-                if isinstance(r, ConfigEntry | SecretRef)
+            records, values, _ = self.config(env)
+            texts = [records[i].value or "" for i in values.find(HINTS)]
+            texts += [
+                r.key
+                for r in self.indexes[env].kind_records(Kind.SECRET_REF)
+                if isinstance(r, SecretRef)
             ]
             self._cache[key] = own_identities(texts)
         ids: dict[str, str] = self._cache[key]
