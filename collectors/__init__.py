@@ -51,8 +51,14 @@ def get_collector(type_name: str) -> type[Collector[Any]]:
             if not (isinstance(cls, type) and issubclass(cls, Collector)):
                 raise ConfigError(f"plugin {ep.value} for {type_name!r} is not a Collector")
             return cls
+    from difflib import get_close_matches
+
     known = ", ".join(sorted(COLLECTORS))
-    raise ConfigError(f"unknown collector type {type_name!r}", hint=f"known types: {known}")
+    close = get_close_matches(type_name, list(COLLECTORS), n=1)
+    suggestion = f"; did you mean {close[0]!r}?" if close else ""
+    raise ConfigError(
+        f"unknown collector type {type_name!r}{suggestion}", hint=f"known types: {known}"
+    )
 
 
 def validate_connection(where: str, loc: str, family: str, raw: Any) -> BaseModel:

@@ -183,14 +183,24 @@ def check(
 
     settings = load_settings(config)
     if snapshots is not None:
+        from parity.pipeline import missing_snapshot
+
         snaps = FsStore(snapshots).load_all()
-        if env:
-            snaps = {k: v for k, v in snaps.items() if k in env or k == settings.reference}
+        wanted = settings.select(env) if settings.environments else list(snaps)
+        if env and not settings.environments:
+            wanted = [n for n in snaps if n in env or n == settings.reference]
+        for name in wanted:  # a configured environment without a snapshot is not a pass
+            snaps.setdefault(name, missing_snapshot(name, snapshots))
+        snaps = {k: v for k, v in snaps.items() if k in wanted}
     else:
         if not settings.environments:
             from parity.errors import ConfigError
 
-            raise ConfigError("no environments configured", hint="create parity.toml")
+            raise ConfigError(
+                "no environments configured: looked for --config, PARITY_CONFIG, "
+                "./parity.toml and [tool.parity] in ./pyproject.toml",
+                hint="create parity.toml (see the README's Configuration section)",
+            )
         names = settings.select(env)
         guard, progress = SecretGuard(), stderr_progress()
         policy = _policy(settings)

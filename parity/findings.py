@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,7 +45,9 @@ class WaiverInfo(_Frozen):
     """The waiver that matched a finding."""
 
     reason: str = Field(description="Why the difference is accepted.")
-    expires: date = Field(description="Last day the waiver suppresses the finding.")
+    expires: date | Literal["never"] = Field(
+        description="Last day the waiver suppresses the finding, or `never`."
+    )
     expired: bool = Field(description="True when past expiry: the finding counts again.")
 
 

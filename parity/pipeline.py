@@ -15,7 +15,7 @@ from parity.findings import Report, Severity, Summary, ToolInfo
 from parity.model import CollectionError, Notice, Record, Snapshot, SourceInfo
 from parity.normalize import EnvNormalizer
 from parity.scoring import score
-from parity.secrets import SecretGuard
+from parity.secrets import SecretGuard, key_mismatch
 from parity.settings import Settings, expand_vars
 
 if TYPE_CHECKING:
@@ -126,11 +126,33 @@ def collect_environment(
     )
 
 
+def missing_snapshot(environment: str, directory: object) -> Snapshot:
+    """A stand-in for an environment whose snapshot is absent: an incomplete audit (exit 3)."""
+    return Snapshot(
+        environment=environment,
+        collected_at=datetime.now(UTC).replace(microsecond=0),
+        parity_version=__version__,
+        errors=(
+            CollectionError(
+                environment=environment,
+                collector="snapshot",
+                source=f"{directory}",
+                message=f"no snapshot of {environment} in {directory}",
+                hint=f"run `parity snapshot {environment} -o {directory}/{environment}.json`, "
+                "or narrow the run with --env",
+            ),
+        ),
+    )
+
+
 def project_policy(settings: Settings) -> Policy:
     """The built-in pack with the project's policy file merged in."""
-    from parity.policies import load_policy
+    from parity.policies import check_environments, load_policy
 
-    return load_policy(settings.resolve_path(settings.policy) if settings.policy else None)
+    path = settings.resolve_path(settings.policy) if settings.policy else None
+    policy = load_policy(path)
+    check_environments(policy, settings.environments, str(path or "policy"))
+    return policy
 
 
 def production_roles(
@@ -203,7 +225,7 @@ def build_report(
         generated_at=now,
         reference=reference,
         environments=envs,
-        complete=all(s.complete for s in ordered.values()),
+        complete=all(s.complete for s in ordered.values()) and not key_mismatch(ordered, reference),
         score=scores,
         findings=ev.findings,
         groups=group_findings(ev.findings),

@@ -13,15 +13,39 @@ import hmac
 import os
 import stat
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from parity.classify import classify, is_secret_key, is_secret_value
 from parity.errors import ConfigError
+from parity.model import Snapshot
 
 __all__ = ["Fingerprinter", "SecretGuard", "is_secret_key", "is_secret_value"]
 
 FINGERPRINT_PREFIX = "hmac-sha256"
+
+
+def key_ids(records: Iterable[object]) -> set[str]:
+    """Ids of the keys the fingerprints among these records were made with."""
+    out: set[str] = set()
+    for r in records:
+        fp = getattr(r, "fingerprint", None)
+        if fp:
+            out.add(key_id_of(fp))
+    return out
+
+
+def key_mismatch(snapshots: Mapping[str, Snapshot], reference: str) -> dict[str, set[str]]:
+    """Environments whose fingerprints were all made under other keys than the reference's:
+    secret-shared cannot see anything there, so the secret audit is incomplete."""
+    ref_ids = key_ids(snapshots[reference].records)
+    out = {}
+    for env, snap in snapshots.items():
+        ids = key_ids(snap.records)
+        if env != reference and ids and ref_ids and not ids & ref_ids:
+            out[env] = ids
+    return out
 
 
 def key_id_of(fingerprint: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,24 @@ def default_policy() -> Policy:
         raise _validation_error(DEFAULT_PACK, e) from e
 
 
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_environments(policy: Policy, environments: Iterable[str], where: str) -> None:
+    """Waivers naming an environment that is not configured are mistakes, not no-ops."""
+    known = list(environments)
+    for i, w in enumerate(policy.waivers):
+        if known and not any(c in w.environment for c in "*?[") and w.environment not in known:
+            raise ConfigError(
+                f"{where}: waivers[{i}].environment: unknown environment {w.environment!r}"
+                + _did_you_mean(w.environment, known)
+            )
+
+
 def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
     """Apply a project file to the pack: rule overrides by id, lists extend, scalars replace."""
     from .rules import RULES
@@ -52,7 +71,7 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
     for rule_id, change in override.rules.items():
         if rule_id not in rules:
             raise ConfigError(
-                f"{where}: rules.{rule_id}: unknown rule id",
+                f"{where}: rules.{rule_id}: unknown rule id" + _did_you_mean(rule_id, rules),
                 hint=f"known rules: {', '.join(sorted(RULES))}",
             )
         upd: dict[str, Any] = {
@@ -89,6 +108,12 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
             data[key] = value
     for key in ("contracts", "ignore", "waivers", "mode_keys", "stop_words"):
         data[key] = [*getattr(base, key), *getattr(override, key)]
+    for i, w in enumerate(override.waivers):
+        if not any(c in w.rule for c in "*?[") and w.rule not in rules:
+            raise ConfigError(
+                f"{where}: waivers[{i}].rule: unknown rule {w.rule!r}"
+                + _did_you_mean(w.rule, rules)
+            )
     data["list_keys"] = {**base.list_keys, **override.list_keys}
     return Policy.model_validate(data)
 

@@ -26,11 +26,14 @@ def check_pack(policy: Policy) -> None:
         )
 
 
-def _waive(policy: Policy, rule: str, env: str, subject: str, today: date) -> WaiverInfo | None:
+def _waive(
+    policy: Policy, rule: str, env: str, subject: str, today: date, used: set[int]
+) -> WaiverInfo | None:
     expired = None
-    for w in policy.waivers:
+    for i, w in enumerate(policy.waivers):
         if w.matches(rule, env, subject):
-            info = WaiverInfo(reason=w.reason, expires=w.expires, expired=w.expires < today)
+            used.add(i)
+            info = WaiverInfo(reason=w.reason, expires=w.expires, expired=w.expired(today))
             if not info.expired:
                 return info
             expired = expired or info
@@ -77,12 +80,29 @@ def evaluate(
     )
     order = {env: i for i, env in enumerate(envs)}
     findings: dict[str, Finding] = {}
+    used: set[int] = set()
     for rule_id, rule in RULES.items():
         if not policy.enabled(rule_id):
             continue
         spec = policy.rules[rule_id]
         for d in rule(ctx):
-            f = _finding(d, rule_id, spec, reference, policy, today)
+            f = _finding(d, rule_id, spec, reference, policy, today, used)
+            findings.setdefault(f.id, f)
+    if policy.enabled("stale-waiver") and any(s.complete for s in snapshots.values()):
+        for i, w in enumerate(policy.waivers):
+            if i in used or all(not s.complete for s in snapshots.values()):
+                continue
+            env = w.environment if w.environment in snapshots else reference
+            d = Draft(
+                env,
+                f"waiver:{w.rule}:{w.environment}:{w.subject}",
+                f"the waiver for {w.rule} on {w.subject} ({w.environment}) matched no finding: "
+                f"{w.reason}",
+                suggestion="delete it, or narrow it to what it was written for",
+            )
+            f = _finding(
+                d, "stale-waiver", policy.rules["stale-waiver"], reference, policy, today, used
+            )
             findings.setdefault(f.id, f)
     ordered = sorted(
         findings.values(),
@@ -98,13 +118,14 @@ def _finding(
     reference: str,
     policy: Policy,
     today: date,
+    used: set[int],
 ) -> Finding:
-    waiver = _waive(policy, rule, d.environment, d.subject, today)
+    waiver = _waive(policy, rule, d.environment, d.subject, today, used)
     # every displayed field goes through the one classifier: no rule can leak a credential
     # that rode along in a URL, a flag or a connection string
     message = redact_text(d.message)
     if waiver and waiver.expired:
-        message += f" [waiver expired {waiver.expires.isoformat()}: {waiver.reason}]"
+        message += f" [waiver expired {waiver.expires}: {waiver.reason}]"
     return Finding(
         id=finding_id(rule, d.environment, d.subject),
         rule=rule,

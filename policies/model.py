@@ -85,7 +85,13 @@ class Waiver(_Strict):
     subject: str = Field(default="*", description="Subject glob.")
     environment: str = Field(default="*", description="Environment glob.")
     reason: str = Field(min_length=3)
-    expires: date
+    expires: date | Literal["never"] = Field(
+        description="Last day it applies; `never` only for a deliberate, permanent exception."
+    )
+
+    def expired(self, today: date) -> bool:
+        """Whether the waiver has lapsed (a `never` waiver does not)."""
+        return self.expires != "never" and self.expires < today
 
     def matches(self, rule: str, environment: str, subject: str) -> bool:
         """Whether this waiver covers a finding (expired or not)."""

@@ -19,3 +19,9 @@ def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
                 suggestion=e.hint,
                 source=e.source,
             )
+
+
+@rule("stale-waiver")
+def stale_waiver(ctx: RuleContext) -> Iterator[Draft]:
+    """Waivers that matched no finding: reported by the engine, which applies waivers."""
+    return iter(())

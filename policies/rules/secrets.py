@@ -90,3 +90,20 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
                     suggestion="move the value into the secret store and reference it",
                     source=r.source,
                 )
+
+
+@rule("fingerprint-key-mismatch")
+def fingerprint_key_mismatch(ctx: RuleContext) -> Iterator[Draft]:
+    """Snapshots fingerprinted under different keys: shared credentials are invisible."""
+    from parity.secrets import key_ids, key_mismatch
+
+    ref_ids = ", ".join(sorted(key_ids(ctx.snapshots[ctx.reference].records)))
+    for env, ids in sorted(key_mismatch(ctx.snapshots, ctx.reference).items()):
+        yield Draft(
+            env,
+            f"fingerprints:{env}",
+            f"{env}'s secrets were fingerprinted with key {', '.join(sorted(ids))} and "
+            f"{ctx.reference}'s with {ref_ids}: secret-shared cannot compare them, so the "
+            "secret audit is incomplete",
+            suggestion="collect every environment with the same PARITY_FINGERPRINT_KEY",
+        )
