@@ -100,7 +100,7 @@ def end_to_end(n: int) -> None:
             "--fail-on",
             "never",
         ]
-        env_vars = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench"}
+        env_vars = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench-fingerprint-key-0123456789"}
         t = time.perf_counter()
         proc = subprocess.run(cmd, env=env_vars, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - t

@@ -497,11 +497,14 @@ def classify(key: str, value: str) -> Verdict:
     secret_key = is_secret_key(key)
     if (
         not secret_key
-        and len(value) < 20
+        and (len(value) < 20 or "." in value or ":" in value)
         and _SIMPLE.match(value)
         and not value.startswith(_PREFIXES)
+        and not (value.startswith("https://") and _WEBHOOK.match(value))
     ):
-        return Verdict(value, ())  # hot path: short plain values (a million of them)
+        # hot path (a million values): short, or dotted/colon-separated (hosts, versions,
+        # paths) and free of `@ = { [ space`: no token shape, no embedded credential
+        return Verdict(value, ())
     if "sentry" in value and _public_dsn(value):
         return Verdict(value, ())
     if secret_key:

@@ -28,12 +28,14 @@ FINGERPRINT_PREFIX = "hmac-sha256"
 
 def key_ids(records: Iterable[object]) -> set[str]:
     """Ids of the keys the fingerprints among these records were made with."""
-    out: set[str] = set()
-    for r in records:
-        fp = getattr(r, "fingerprint", None)
-        if fp:
-            out.add(key_id_of(fp))
-    return out
+    from parity.model import ConfigEntry, SecretRef
+
+    fps = {
+        r.fingerprint
+        for r in records
+        if (type(r) is ConfigEntry or type(r) is SecretRef) and r.fingerprint
+    }
+    return {key_id_of(fp) for fp in fps}
 
 
 def key_mismatch(snapshots: Mapping[str, Snapshot], reference: str) -> dict[str, set[str]]:
