@@ -8,6 +8,8 @@ Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 s
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -18,7 +20,7 @@ import typer
 
 from parity import __version__
 from parity.errors import ParityError
-from parity.exitcodes import ExitCode, gate
+from parity.exitcodes import ExitCode, gate, verdict
 from parity.reports import FORMATTERS
 
 if TYPE_CHECKING:
@@ -26,12 +28,19 @@ if TYPE_CHECKING:
     from parity.policies.model import Policy
     from parity.settings import Settings
 
+EXIT_CODES = (
+    "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error; "
+    "3 incomplete audit (a source could not be read); 4 internal error; 130 interrupted."
+)
 app = typer.Typer(
     name="parity",
     help="Audit whether staging really mirrors production; gate deploys on it.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,20 +104,43 @@ def _choice(choices: list[str]) -> Callable[[str], str]:
 
 
 FormatOpt = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--format",
         "-f",
-        help="Report format.",
+        help="Report format (default: from the -o extension, else table).",
         parser=_choice(list(FORMATTERS)),
-        metavar="[" + "|".join(FORMATTERS) + "]",
+        metavar="FORMAT",
     ),
 ]
+MinSeverityOpt = Annotated[
+    str,
+    typer.Option(
+        "--min-severity",
+        help="Human formats: hide findings below this severity (info, warning, error).",
+        parser=_choice(["info", "warning", "error"]),
+        metavar="LEVEL",
+    ),
+]
+HideWaivedOpt = Annotated[
+    bool, typer.Option("--hide-waived", help="Human formats: leave waived findings out.")
+]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No ANSI colours (also: the NO_COLOR variable).")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
 ]
 FailOnOpt = Annotated[
-    FailOn, typer.Option("--fail-on", envvar="PARITY_FAIL_ON", help="Lowest failing severity.")
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        envvar="PARITY_FAIL_ON",
+        case_sensitive=False,
+        help="Lowest failing severity.",
+        metavar="LEVEL",
+    ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 
@@ -134,19 +166,62 @@ def _policy(settings: Settings) -> Policy:
     return project_policy(settings)
 
 
-def _render(report: Report, fmt: str, policy: Policy | None = None) -> str:
+class View:
+    """How a person asked to see the report (human formats only)."""
+
+    def __init__(
+        self,
+        fmt: str | None = None,
+        output: Path | None = None,
+        min_severity: str = "info",
+        hide_waived: bool = False,
+        no_color: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.fmt = fmt or _format_from(output) or "table"
+        self.output = output
+        self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
+        tty = output is None and sys.stdout.isatty()
+        self.color = tty and not no_color and "NO_COLOR" not in os.environ
+        self.width = shutil.get_terminal_size((80, 24)).columns if tty else 80  # piped: stable
+
+
+def _format_from(output: Path | None) -> str | None:
+    """`-o report.json` means JSON, `-o report.md` Markdown."""
+    if output is None:
+        return None
+    for name, (_, _, suffixes) in FORMATTERS.items():
+        if output.suffix.lower() in suffixes:
+            return name
+    return None
+
+
+def _render(
+    report: Report, view: View, policy: Policy | None = None, line: str | None = None
+) -> str:
     from parity.policies import default_policy
     from parity.reports import get_formatter
+    from parity.reports.interface import RenderOptions
 
-    return get_formatter(fmt)(report, (policy or default_policy()).rules)
+    options = RenderOptions(
+        width=view.width,
+        color=view.color,
+        verdict=line,
+        min_severity=view.min_severity,
+        hide_waived=view.hide_waived,
+    )
+    return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
 
 
-def _finish(
-    report: Report, policy: Policy, fmt: str, output: Path | None, fail_on: FailOn, allow: bool
-) -> None:
+def _finish(report: Report, policy: Policy, view: View, fail_on: FailOn, allow: bool) -> None:
     for warning in report.warnings:
         typer.echo(f"parity: warning: {warning}", err=True)
-    _emit(_render(report, fmt, policy), output)
+    line = verdict(report, fail_on.value, allow)
+    output = view.output
+    if view.quiet:
+        typer.echo(line)
+    else:
+        _emit(_render(report, view, policy, line), output)
     code = int(gate(report, fail_on.value, allow))
     if output is not None:
         typer.echo(
@@ -167,15 +242,24 @@ def check(
     snapshots: Annotated[
         Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
     ] = None,
-    format: FormatOpt = "table",
+    format: FormatOpt = None,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.error,
     allow_incomplete: Annotated[
         bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
     ] = False,
+    min_severity: MinSeverityOpt = "info",
+    hide_waived: HideWaivedOpt = False,
+    no_color: NoColorOpt = False,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
+    """Pre-deploy gate: collect every environment, evaluate the policy, report, exit.
+
+    Examples: `parity check` (table, exit 1 on errors); `parity check -o report.json
+    --fail-on warning`; `parity check --snapshots snaps/ -f markdown --min-severity warning`.
+    """
+    view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.pipeline import build_report, collect_environment, gc_paused, stderr_progress
     from parity.secrets import SecretGuard
     from parity.settings import load_settings
@@ -215,7 +299,7 @@ def check(
         policy = _policy(settings)
     with gc_paused():
         report = build_report(snaps, settings, settings.reference, policy=policy)
-    _finish(report, policy, format, output, fail_on, allow_incomplete)
+    _finish(report, policy, view, fail_on, allow_incomplete)
 
 
 @app.command()
@@ -246,13 +330,26 @@ def diff(
     reference: Annotated[str, typer.Argument(help="Reference: env name or snapshot file.")],
     other: Annotated[str, typer.Argument(help="Compared: env name or snapshot file.")],
     config: ConfigOpt = None,
-    format: FormatOpt = "table",
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy file (default: the project's, else the built-in)."),
+    ] = None,
+    format: FormatOpt = None,
     output: OutputOpt = None,
     fail_on: FailOnOpt = FailOn.error,
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
+    min_severity: MinSeverityOpt = "info",
+    hide_waived: HideWaivedOpt = False,
+    no_color: NoColorOpt = False,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Compare two environments or snapshot files; the first is the reference."""
+    """Compare two environments or snapshot files; the first is the reference.
+
+    Examples: `parity diff production staging`; `parity diff snaps/prod.json snaps/stg.json
+    --policy policy.yaml -f markdown`. The report header names the policy used.
+    """
+    view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.pipeline import build_report, collect_environment
     from parity.settings import Settings, find_config, load_settings
     from parity.store import load_snapshot
@@ -275,22 +372,35 @@ def diff(
         raise ConfigError(
             f"both sides are environment {a.environment!r}; compare two different ones"
         )
-    policy = _policy(settings)
+    if policy_file is not None:
+        from parity.policies import load_policy
+
+        settings = settings.model_copy(update={"policy": str(policy_file.resolve())})
+        policy = load_policy(policy_file)
+    else:
+        policy = _policy(settings)
     report = build_report(
         {a.environment: a, b.environment: b}, settings, a.environment, policy=policy
     )
-    _finish(report, policy, format, output, fail_on, allow_incomplete)
+    _finish(report, policy, view, fail_on, allow_incomplete)
 
 
 @app.command()
 @handled
 def report(
     file: Annotated[Path, typer.Argument(help="A JSON report written by parity check.")],
-    format: FormatOpt = "table",
+    format: FormatOpt = None,
     output: OutputOpt = None,
+    min_severity: MinSeverityOpt = "info",
+    hide_waived: HideWaivedOpt = False,
+    no_color: NoColorOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Re-render a saved JSON report in another format."""
+    """Re-render a saved JSON report in another format.
+
+    Example: `parity report report.json -f markdown -o summary.md`.
+    """
+    view = View(format, output, min_severity, hide_waived, no_color)
     from parity.errors import SnapshotError
     from parity.reports.json_report import load_report
 
@@ -300,7 +410,7 @@ def report(
         raise SnapshotError(f"cannot read {file}: {e.strerror}") from e
     except UnicodeDecodeError as e:
         raise SnapshotError(f"{file}: not UTF-8 text (byte {e.start})") from e
-    _emit(_render(load_report(text, str(file)), format), output)
+    _emit(_render(load_report(text, str(file)), view), output)
 
 
 @app.command()

@@ -42,3 +42,23 @@ def gate(report: Report, fail_on: str, allow_incomplete: bool) -> ExitCode:
     threshold = Severity(fail_on).rank
     failing = any(f.severity.rank >= threshold for f in report.findings if not f.waived)
     return ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def verdict(report: Report, fail_on: str, allow_incomplete: bool) -> str:
+    """The one line a person reads first: PASS, FAIL (with what fails) or INCOMPLETE."""
+    code = gate(report, fail_on, allow_incomplete)
+    gate_note = f"(gate: --fail-on {fail_on})"
+    if code is ExitCode.INCOMPLETE:
+        n = len(report.errors)
+        return f"INCOMPLETE: {n} source{'s' if n != 1 else ''} could not be read {gate_note}"
+    if code is ExitCode.OK:
+        return f"PASS {gate_note}"
+    from parity.findings import Severity
+
+    threshold = Severity(fail_on).rank
+    failing = [f for f in report.findings if not f.waived and f.severity.rank >= threshold]
+    by: dict[str, int] = {}
+    for f in failing:
+        by[f.severity.value] = by.get(f.severity.value, 0) + 1
+    parts = [f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}" for sev, n in by.items()]
+    return f"FAIL: {', '.join(parts)} {gate_note}"

@@ -128,6 +128,7 @@ class Report(_Frozen):
     generated_at: datetime
     reference: str
     environments: list[str]
+    policy: str = Field(default="built-in pack", description="The policy the report applied.")
     complete: bool = Field(description="False when a collector failed: the audit is incomplete.")
     score: Score
     findings: list[Finding]

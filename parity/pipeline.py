@@ -225,6 +225,7 @@ def build_report(
         generated_at=now,
         reference=reference,
         environments=envs,
+        policy=settings.policy or "built-in pack",
         complete=all(s.complete for s in ordered.values()) and not key_mismatch(ordered, reference),
         score=scores,
         findings=ev.findings,

@@ -13,8 +13,14 @@ if TYPE_CHECKING:
 
 from parity.findings import REPORT_SCHEMA_VERSION, Report
 
+from .interface import RenderOptions
 
-def render_json(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
+
+def render_json(
+    report: Report,
+    rules: Mapping[str, RuleSpec] | None = None,
+    options: RenderOptions | None = None,
+) -> str:
     """Stable key order, two-space indent, trailing newline."""
     return report.model_dump_json(indent=2) + "\n"
 

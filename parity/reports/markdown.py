@@ -1,37 +1,49 @@
-"""Markdown report for PR comments and CI step summaries."""
+"""Markdown report for PR comments and CI step summaries: where to look and how to fix it,
+and never over GitHub's comment size (truncated with a note of what was cut)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
-
 from parity.findings import Report
 
 from ._groups import Row, rows
+from .interface import RenderOptions
+
+if TYPE_CHECKING:
+    from parity.policies.model import RuleSpec
 
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
+_RANK = {"info": 1, "warning": 2, "error": 3}
+_HEAD = ["| Severity | Rule | Finding | Where | Fix |", "|---|---|---|---|---|"]
 
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def _rows(groups: list[Row]) -> list[str]:
-    lines = ["| Severity | Rule | Subject | Finding |", "|---|---|---|---|"]
-    for r in groups:
-        lines.append(
-            f"| {_ICON[r.lead.severity]} | `{_cell(r.rules)}` | `{_cell(r.lead.subject)}` "
-            f"| {_cell(r.message)} |"
-        )
-    return lines
+def _row(r: Row) -> str:
+    return (
+        f"| {_ICON[r.lead.severity]} | `{_cell(r.rules)}` | {_cell(r.message)} "
+        f"| `{_cell(r.lead.source)}` | {_cell(r.lead.suggestion)} |"
+    )
 
 
-def render_markdown(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
+def render_markdown(
+    report: Report,
+    rules: Mapping[str, RuleSpec] | None = None,
+    options: RenderOptions | None = None,
+) -> str:
     """Score table, then one section per environment; waived findings folded away."""
-    out = [f"# parity report: {', '.join(report.environments)} vs `{report.reference}`", ""]
+    opts = options or RenderOptions()
+    floor = _RANK[opts.min_severity]
+    out = [
+        f"# parity report: {', '.join(report.environments)} vs `{report.reference}`",
+        "",
+        f"Policy: `{report.policy}`",
+        "",
+    ]
     if not report.complete:
         out += ["> **Incomplete audit**: a collector failed; see errors below.", ""]
     out += ["| Environment | Score | Errors | Warnings | Info |", "|---|---|---|---|---|"]
@@ -39,20 +51,44 @@ def render_markdown(report: Report, rules: Mapping[str, RuleSpec] | None = None)
         active = [f for f in report.findings if f.environment == p.environment and not f.waived]
         counts = [sum(1 for f in active if f.severity == s) for s in ("error", "warning", "info")]
         out.append(f"| {p.environment} | {p.score:g} | " + " | ".join(map(str, counts)) + " |")
-    for env in report.environments:
-        groups = rows(report, env)
-        active_rows = [r for r in groups if not r.waived]
-        waived_rows = [r for r in groups if r.waived]
-        out += ["", f"## {env}" + (" (reference)" if env == report.reference else ""), ""]
-        out += _rows(active_rows) if active_rows else ["No findings."]
-        if waived_rows:
-            out += ["", f"<details><summary>{len(waived_rows)} waived</summary>", ""]
-            out += _rows(waived_rows)
-            out += ["", "</details>"]
+    tail: list[str] = []
     if report.errors:
-        out += ["", "## Collection errors", ""]
-        out += [
+        tail += ["", "## Collection errors", ""]
+        tail += [
             f"- **{e.environment}** `{e.collector}` {_cell(e.source)}: {_cell(e.message)}"
             for e in report.errors
         ]
-    return "\n".join(out) + "\n"
+    if opts.verdict:
+        tail += ["", f"**{opts.verdict}**"]
+    budget = opts.max_chars - len("\n".join(out + tail)) - 400
+    cut = 0
+    for env in report.environments:
+        groups = [
+            r
+            for r in rows(report, env, hide_waived=opts.hide_waived)
+            if _RANK[r.lead.severity] >= floor
+        ]
+        active_rows = [r for r in groups if not r.waived]
+        waived_rows = [r for r in groups if r.waived]
+        section = ["", f"## {env}" + (" (reference)" if env == report.reference else ""), ""]
+        lines = [*_HEAD] if active_rows else ["No findings."]
+        for r in active_rows:
+            line = _row(r)
+            if budget - len(line) - 1 < 0:
+                cut += 1
+                continue
+            budget -= len(line) + 1
+            lines.append(line)
+        if waived_rows and budget > 0:
+            lines += ["", f"<details><summary>{len(waived_rows)} waived</summary>", "", *_HEAD]
+            lines += [_row(r) for r in waived_rows]
+            lines += ["", "</details>"]
+            budget -= sum(len(x) + 1 for x in lines[-len(waived_rows) - 2 :])
+        out += section + lines
+    if cut:
+        out += [
+            "",
+            f"> {cut} more finding(s) not shown: a GitHub comment holds 65,536 characters. "
+            "The full report: `parity check -f json` (or the uploaded artifact).",
+        ]
+    return "\n".join(out + tail) + "\n"

@@ -1,53 +1,80 @@
-"""Terminal table: grouped by environment and severity, readable at 80 columns."""
+"""Terminal table: one block per environment, one row per root cause, worst first; each row
+says where to look and how to fix it. Rendered by hand (linear time), sized to the terminal."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-from tabulate import tabulate
-
-if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
 
 from parity.findings import Report
 
 from ._groups import rows
+from .interface import RenderOptions
+
+if TYPE_CHECKING:
+    from parity.policies.model import RuleSpec
 
 _MARK = {"error": "ERR", "warning": "WARN", "info": "info"}
+_COLOR = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m"}
+_RESET = "\x1b[0m"
+_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """`1 finding`, `2 findings`."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def render_table(report: Report, rules: Mapping[str, RuleSpec] | None = None) -> str:
+def _wrap(text: str, width: int) -> list[str]:
+    # never split a word (an image reference, a URL): long ones overflow instead
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def render_table(
+    report: Report,
+    rules: Mapping[str, RuleSpec] | None = None,
+    options: RenderOptions | None = None,
+) -> str:
     """One block per environment: score line, then findings worst first."""
+    opts = options or RenderOptions()
+    floor = _RANK[opts.min_severity]
     out: list[str] = []
     status = "complete" if report.complete else "INCOMPLETE (a collector failed)"
     out.append(
-        f"parity {report.tool.version}: {len(report.environments)} environments vs "
-        f"{report.reference!r}, {status}"
+        f"parity {report.tool.version}: {count(len(report.environments), 'environment')} vs "
+        f"{report.reference!r}, {status}; policy: {report.policy}"
     )
     scores = {p.environment: p.score for p in report.score.pairs}
     for env in report.environments:
-        table = [
-            [_MARK[r.lead.severity] + ("*" if r.waived else ""), r.rules, r.message]
-            for r in rows(report, env)
+        groups = [
+            r
+            for r in rows(report, env, hide_waived=opts.hide_waived)
+            if _RANK[r.lead.severity] >= floor
         ]
         title = env if env != report.reference else f"{env} (reference)"
-        out.append("")
         n = sum(1 for f in report.findings if f.environment == env and not f.waived)
-        out.append(f"== {title}: score {scores.get(env, 100.0):g}/100, {_count(n, 'finding')} ==")
-        if table:
-            out.append(
-                tabulate(
-                    table,
-                    headers=["sev", "rule", "finding"],
-                    tablefmt="simple",
-                    maxcolwidths=[None, 19, 50],
-                )
-            )
+        out.append("")
+        out.append(f"== {title}: score {scores.get(env, 100.0):g}/100, {count(n, 'finding')} ==")
+        if not groups:
+            continue
+        rule_w = min(24, max(len(r.rules) for r in groups))
+        text_w = max(30, opts.width - 6 - rule_w - 2)
+        for r in groups:
+            sev = _MARK[r.lead.severity] + ("*" if r.waived else "")
+            sev = f"{_COLOR[r.lead.severity]}{sev:<5}{_RESET}" if opts.color else f"{sev:<5}"
+            rule_lines = _wrap(r.rules, rule_w)
+            text = _wrap(r.message, text_w)
+            hint, where = r.lead.suggestion, r.lead.source
+            if hint:
+                text += _wrap(f"→ {hint}", text_w)
+            if where:  # a locator may be split; an image reference in a message never is
+                text += textwrap.wrap(f"at {where}", text_w) or [""]
+            for i in range(max(len(rule_lines), len(text))):
+                left = sev if i == 0 else " " * 5
+                rule = rule_lines[i] if i < len(rule_lines) else ""
+                body = text[i] if i < len(text) else ""
+                out.append(f"{left} {rule:<{rule_w}}  {body}".rstrip())
     if report.errors:
         out.append("")
         out.append("Collection errors (the audit is incomplete):")
@@ -58,9 +85,11 @@ def render_table(report: Report, rules: Mapping[str, RuleSpec] | None = None) ->
     s = report.summary
     out.append("")
     out.append(
-        f"{s.unwaived} findings ({s.by_severity.get('error', 0)} errors, "
-        f"{s.by_severity.get('warning', 0)} warnings, {s.by_severity.get('info', 0)} info), "
-        f"{s.waived} waived (*)"
+        f"{count(s.unwaived, 'finding')} ({count(s.by_severity.get('error', 0), 'error')}, "
+        f"{count(s.by_severity.get('warning', 0), 'warning')}, "
+        f"{s.by_severity.get('info', 0)} info), {s.waived} waived (*)"
     )
     out.append(f"overall score {report.score.overall:g}/100")
+    if opts.verdict:
+        out.append(opts.verdict)
     return "\n".join(out) + "\n"

@@ -1,0 +1,137 @@
+"""CLI conventions: verdict line, filters, formats from extensions, colour only on a TTY,
+help with examples and exit codes, case-insensitive levels, size-capped Markdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE, cli
+
+CFG = str(SAMPLE / "parity.toml")
+
+
+def test_every_human_report_ends_with_a_verdict() -> None:
+    table = cli("check", "-c", CFG)
+    assert table.out.rstrip().splitlines()[-1].startswith("FAIL: ")
+    assert "(gate: --fail-on error)" in table.out
+    md = cli("check", "-c", CFG, "-f", "markdown")
+    assert md.out.rstrip().splitlines()[-1].startswith("**FAIL: ")
+    never = cli("check", "-c", CFG, "--fail-on", "NEVER")  # case-insensitive
+    assert never.code == 0 and "PASS (gate: --fail-on never)" in never.out
+
+
+def test_quiet_prints_only_the_verdict() -> None:
+    r = cli("check", "-c", CFG, "-q")
+    assert r.code == 1 and r.out.strip().startswith("FAIL: ") and len(r.out.splitlines()) == 1
+
+
+def test_header_table_and_json_counts_agree() -> None:
+    report = json.loads(cli("check", "-c", CFG, "-f", "json").out)
+    table = cli("check", "-c", CFG).out
+    staging = sum(
+        1 for f in report["findings"] if f["environment"] == "staging" and not f["waived"]
+    )
+    assert "staging: score" in table and f", {staging} findings ==" in table
+
+
+def test_min_severity_and_hide_waived() -> None:
+    full = cli("check", "-c", CFG).out
+    errors_only = cli("check", "-c", CFG, "--min-severity", "error", "--hide-waived").out
+    assert "\ninfo " in full and "\ninfo " not in errors_only and "\nWARN " not in errors_only
+    assert "info* " in full and "info* " not in errors_only
+
+
+def test_output_extension_picks_the_format(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    cli("check", "-c", CFG, "-o", str(out))
+    assert json.loads(out.read_text())["schema_version"] == 1
+    md = tmp_path / "r.md"
+    cli("check", "-c", CFG, "-o", str(md))
+    assert md.read_text().startswith("# parity report")
+
+
+def test_markdown_stays_under_the_github_comment_limit() -> None:
+    from parity.findings import Finding
+    from parity.reports.interface import RenderOptions
+    from parity.reports.markdown import render_markdown
+
+    from conftest import report_for, snap
+
+    base = report_for(snap("production"), snap("staging"))
+    many = [
+        Finding(
+            id=f"{i:016x}",
+            rule="missing-key",
+            category="config",
+            severity="error",
+            environment="staging",
+            reference="production",
+            subject=f"config:env:KEY_{i}",
+            message="x" * 200,
+            suggestion="add it",
+            group=f"config:env:KEY_{i}",
+        )
+        for i in range(2000)
+    ]
+    text = render_markdown(base.model_copy(update={"findings": many}), None, RenderOptions())
+    assert len(text) < 65_536 and "more finding(s) not shown" in text
+
+
+@pytest.mark.parametrize("command", ["check", "diff", "snapshot", "report", "rules", "schema"])
+def test_short_help_with_examples_and_exit_codes(command: str) -> None:
+    r = cli(command, "-h")
+    assert r.code == 0 and "Usage:" in r.out
+    top = cli("-h")
+    assert "Exit codes: 0 pass; 1 findings" in top.out
+
+
+def test_check_help_has_examples_and_readable_metavars() -> None:
+    out = cli("check", "-h").out
+    assert "Examples:" in out and "--fail-on LEVEL" in out and "--format FORMAT" in out
+
+
+def test_bad_fail_on_names_the_flag() -> None:
+    r = cli("check", "-c", CFG, "--fail-on", "sometimes")
+    assert r.code == 2 and "--fail-on" in r.err and "Traceback" not in r.err
+
+
+def _run_on_tty(args: list[str], env: dict[str, str]) -> str:
+    """Run parity with stdout on a pseudo-terminal; return what it wrote."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parity", *args],
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_on_a_tty_unless_no_color() -> None:
+    env = {**os.environ, "PARITY_FINGERPRINT_KEY": "parity-test-fingerprint-key"}
+    env.pop("NO_COLOR", None)
+    coloured = _run_on_tty(["check", "-c", CFG], env)
+    assert "\x1b[31mERR" in coloured
+    plain = _run_on_tty(["check", "-c", CFG], {**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "ERR" in plain
+    piped = cli("check", "-c", CFG).out
+    assert "\x1b[" not in piped
