@@ -2,43 +2,85 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from parity.errors import ConfigError
 
-from .aws import AWS_COLLECTORS
-from .aws.config import AwsConfig
-from .compose import ComposeCollector
-from .config_file import ConfigFileCollector
-from .dotenv import DotenvCollector
-from .environ import EnvironCollector
 from .interface import BaseOptions, Collector
-from .k8s import K8sCollector
-from .node_deps import NodeDepsCollector
-from .python_deps import PythonDepsCollector
-from .source_code import SourceCodeCollector
 
 if TYPE_CHECKING:
     from parity.settings import SourceConfig
 
-_BUILT_IN: tuple[type[Collector[Any]], ...] = (
-    DotenvCollector,
-    ConfigFileCollector,
-    EnvironCollector,
-    PythonDepsCollector,
-    NodeDepsCollector,
-    ComposeCollector,
-    K8sCollector,
-    SourceCodeCollector,
-    *AWS_COLLECTORS,
-)
-COLLECTORS: dict[str, type[Collector[Any]]] = {c.type_name: c for c in _BUILT_IN}
+# type name -> "module:Class". Named, not imported: a gate on .env files must not pay for
+# importing the AWS, Kubernetes or compose collectors (start-up time is a feature).
+_BUILT_IN: dict[str, str] = {
+    "dotenv": "dotenv:DotenvCollector",
+    "config-file": "config_file:ConfigFileCollector",
+    "environ": "environ:EnvironCollector",
+    "python-deps": "python_deps:PythonDepsCollector",
+    "node-deps": "node_deps:NodeDepsCollector",
+    "compose": "compose:ComposeCollector",
+    "k8s": "k8s:K8sCollector",
+    "source-code": "source_code:SourceCodeCollector",
+    "aws-ssm": "aws.ssm:SsmCollector",
+    "aws-secrets": "aws.secrets:SecretsCollector",
+    "aws-ecs": "aws.ecs:EcsCollector",
+    "aws-lambda": "aws.lambda_:LambdaCollector",
+    "aws-rds": "aws.rds:RdsCollector",
+    "aws-ecr": "aws.ecr:EcrCollector",
+    "aws-s3": "aws.s3:S3Collector",
+    "aws-dynamodb": "aws.dynamodb:DynamoCollector",
+}
+_CONNECTIONS: dict[str, str] = {"aws": "aws.config:AwsConfig"}
+
+
+def _load(spec: str) -> Any:
+    module, _, name = spec.partition(":")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
+
+class _Registry(Mapping[str, type[Collector[Any]]]):
+    """The explicit registry, importing a collector's module on first lookup."""
+
+    def __getitem__(self, type_name: str) -> type[Collector[Any]]:
+        cls: type[Collector[Any]] = _load(_BUILT_IN[type_name])
+        return cls
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_BUILT_IN)
+
+    def __len__(self) -> int:
+        return len(_BUILT_IN)
+
+
+class _Connections(Mapping[str, type[BaseModel]]):
+    """Per-environment connection tables (`[environments.X.aws]`), owned by families."""
+
+    def __getitem__(self, family: str) -> type[BaseModel]:
+        model: type[BaseModel] = _load(_CONNECTIONS[family])
+        return model
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CONNECTIONS)
+
+    def __len__(self) -> int:
+        return len(_CONNECTIONS)
+
+
+def entry_points(group: str) -> Any:
+    """Installed plugins of a group (importlib.metadata is loaded only when asked)."""
+    from importlib.metadata import entry_points as installed
+
+    return installed(group=group)
+
+
+COLLECTORS: Mapping[str, type[Collector[Any]]] = _Registry()
+CONNECTIONS: Mapping[str, type[BaseModel]] = _Connections()
 ENTRY_POINT_GROUP = "parity.collectors"
-# Per-environment connection tables (`[environments.X.aws]`), owned by collector families.
-CONNECTIONS: dict[str, type[BaseModel]] = {"aws": AwsConfig}
 
 
 def get_collector(type_name: str) -> type[Collector[Any]]:

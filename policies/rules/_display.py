@@ -67,19 +67,29 @@ def img(i: Image) -> str:
     return out + (f"@{i.digest[:19]}…" if i.digest else "")
 
 
-def explain(a: Any, b: Any) -> str:
-    """Which paths of two structured values differ (deepdiff, imported only when needed)."""
-    from deepdiff import DeepDiff
+def changed_paths(a: Any, b: Any, prefix: str = "") -> list[str]:
+    """Dotted paths where two JSON-like values differ (mappings by key, lists by position)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in sorted(set(a) | set(b), key=str):
+            path = f"{prefix}.{k}" if prefix else str(k)
+            if k not in a or k not in b:
+                out.append(path)
+            else:
+                out.extend(changed_paths(a[k], b[k], path))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            out.extend(changed_paths(x, y, f"{prefix}.{i}" if prefix else str(i)))
+        return out
+    return [] if a == b else [prefix or "(root)"]
 
-    paths = sorted(DeepDiff(a, b).affected_paths)
-    pretty = [
-        re.sub(r"\['([^']*)'\]|\[(\d+)\]", lambda m: "." + (m[1] or m[2]), p)
-        .removeprefix("root")
-        .lstrip(".")
-        or "(root)"
-        for p in paths
-    ]
-    shown = ", ".join(pretty[:5])
+
+def explain(a: Any, b: Any) -> str:
+    """Which paths of two structured values differ, first five."""
+    paths = changed_paths(a, b)
+    shown = ", ".join(paths[:5])
     return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
 
 

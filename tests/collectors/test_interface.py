@@ -78,3 +78,16 @@ def test_interface_does_not_import_settings() -> None:
     code = "import sys, parity.collectors.interface; print('parity.settings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_registry_names_match_the_collectors_and_import_lazily() -> None:
+    from parity.collectors import COLLECTORS, CONNECTIONS
+
+    assert all(COLLECTORS[name].type_name == name for name in COLLECTORS)
+    assert set(CONNECTIONS) == {"aws"}
+    code = (
+        "import sys; from parity.collectors import get_collector; get_collector('dotenv');"
+        "print(any(m.startswith('parity.collectors.aws') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
