@@ -28,18 +28,31 @@ def _strip_pattern(tokens: Iterable[str]) -> re.Pattern[str] | None:
     if alt is None:
         return None
     return re.compile(
-        rf"(?P<pre>[-_.\s]*)(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])(?P<post>[-_.\s]*)",
+        rf"(?P<pre>[-_.\s(\[]*)(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])(?P<post>[-_.\s)\]]*)",
         re.IGNORECASE,
     )
 
 
 def _drop_token(m: re.Match[str]) -> str:
     """Remove a token and one separator: `a.staging.b` -> `a.b`, `api-staging` -> `api`,
-    `STAGING - Foo` -> `Foo`."""
+    `STAGING - Foo` -> `Foo`, `[Staging] Foo` -> `Foo`. Brackets go only in pairs around the
+    token: in `apps[name=web-staging].x` they bound it -> `apps[name=web].x`."""
     pre, post = m.group("pre"), m.group("post")
-    if pre and post and m.start() > 0 and m.end() < len(m.string):
-        return pre
-    return ""
+    opened = [i for i, c in enumerate(pre) if c in "(["]
+    closed = [i for i, c in enumerate(post) if c in ")]"]
+    outer_pre = outer_post = ""
+    if len(opened) == len(closed):  # a bracketed label, `[Staging]`: the brackets go too
+        pre = pre.replace("(", "").replace("[", "")
+        post = post.replace(")", "").replace("]", "")
+    else:  # an enclosing bracket is a boundary that stays
+        if opened and not closed:
+            outer_pre, pre = pre[: opened[-1] + 1], pre[opened[-1] + 1 :]
+        if closed and not opened:
+            post, outer_post = post[: closed[0]], post[closed[0] :]
+    left = m.start() > 0 and not outer_pre
+    right = m.end() < len(m.string) and not outer_post
+    keep = pre if pre and post and left and right else ""
+    return outer_pre + keep + outer_post
 
 
 class EnvNormalizer:

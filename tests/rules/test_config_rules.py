@@ -216,3 +216,12 @@ def test_staging_using_productions_host_where_its_other_hosts_are_its_own() -> N
     prod = snap("production", c("API", "https://api.acme.com"), c("ML", "https://ml.acme.com"))
     stg = snap("staging", c("API", "https://api-staging.acme.com"), c("ML", "https://ml.acme.com"))
     assert rules_hit(report_for(prod, stg), "cross-env-reference") == [("staging", "config:env:ML")]
+
+
+def test_bracketed_environment_label_is_an_environment_name() -> None:
+    for prod_value, stg_value in [
+        ("Open Collective", "[Staging] Open Collective"),
+        ("Shop", "Shop (staging)"),
+    ]:
+        r = report_for(snap("production", c("V", prod_value)), snap("staging", c("V", stg_value)))
+        assert r.findings == [], stg_value
