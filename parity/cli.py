@@ -260,7 +260,13 @@ def check(
     --fail-on warning`; `parity check --snapshots snaps/ -f markdown --min-severity warning`.
     """
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
-    from parity.pipeline import build_report, collect_environment, gc_paused, stderr_progress
+    from parity.pipeline import (
+        build_report,
+        collect_environment,
+        end_progress,
+        gc_paused,
+        stderr_progress,
+    )
     from parity.secrets import SecretGuard
     from parity.settings import load_settings
     from parity.store import FsStore
@@ -295,6 +301,7 @@ def check(
                 )
                 for n in names
             }
+        end_progress(progress)
     if snapshots is not None:
         policy = _policy(settings)
     with gc_paused():
@@ -311,13 +318,15 @@ def snapshot(
     debug: DebugOpt = False,
 ) -> None:
     """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
-    from parity.pipeline import collect_environment, gc_paused, stderr_progress
+    from parity.pipeline import collect_environment, end_progress, gc_paused, stderr_progress
     from parity.settings import load_settings
     from parity.store import snapshot_to_json
 
     settings = load_settings(config)
     with gc_paused():
-        snap = collect_environment(settings, environment, progress=stderr_progress(), debug=debug)
+        progress = stderr_progress()
+        snap = collect_environment(settings, environment, progress=progress, debug=debug)
+        end_progress(progress)
     _emit(snapshot_to_json(snap), output)
     for e in snap.errors:
         typer.echo(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}", err=True)

@@ -237,7 +237,23 @@ def build_report(
 
 
 def stderr_progress() -> Progress | None:
-    """Progress lines on stderr only when a person is watching."""
+    """Progress only when a person is watching: one line on stderr, rewritten in place (and
+    cleared by `end_progress`), nothing at all when stderr is piped."""
     if not sys.stderr.isatty():
         return None
-    return lambda msg: print(f"parity: {msg}", file=sys.stderr, flush=True)
+
+    def show(msg: str) -> None:
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns - 1
+        sys.stderr.write("\r\x1b[2K" + f"parity: {msg}"[:width])
+        sys.stderr.flush()
+
+    return show
+
+
+def end_progress(progress: Progress | None) -> None:
+    """Clear the progress line before the report is written."""
+    if progress is not None:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()

@@ -135,3 +135,30 @@ def test_colour_on_a_tty_unless_no_color() -> None:
     assert "\x1b[" not in plain and "ERR" in plain
     piped = cli("check", "-c", CFG).out
     assert "\x1b[" not in piped
+
+
+def test_progress_is_one_rewritten_line_on_a_tty_and_absent_when_piped() -> None:
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PARITY_FINGERPRINT_KEY": "parity-test-fingerprint-key"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "parity", "check", "-c", CFG, "-q"],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    err = b"".join(chunks).decode("utf-8", "replace")
+    assert "collecting" in err and "\r\x1b[2K" in err and "\n" not in err.replace("\r\n", "")
+    piped = cli("check", "-c", CFG, "-q")
+    assert "collecting" not in piped.err
