@@ -7,26 +7,35 @@ Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 s
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import sys
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from parity import __version__
-from parity.errors import ParityError
-from parity.exitcodes import ExitCode, gate, verdict
-from parity.reports import FORMATTERS
+from parity.cli_support import (
+    ConfigOpt,
+    DebugOpt,
+    FailOn,
+    FailOnOpt,
+    FormatOpt,
+    HideWaivedOpt,
+    MinSeverityOpt,
+    NoColorOpt,
+    OutputOpt,
+    QuietOpt,
+    View,
+    choice,
+    emit,
+    finish,
+    handled,
+    project_policy,
+    render,
+)
+from parity.exitcodes import ExitCode
 
 if TYPE_CHECKING:
-    from parity.findings import Report
-    from parity.policies.model import Policy
-    from parity.settings import Settings
+    pass
 
 EXIT_CODES = (
     "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error; "
@@ -42,194 +51,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class FailOn(StrEnum):
-    """Lowest severity that fails the gate."""
-
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
-
-
-def handled(fn: F) -> F:
-    """The one error handler: expected errors print one line and map to their exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = bool(kwargs.get("debug"))
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise  # the CLI framework's own control flow
-        except ParityError as e:
-            if debug:
-                raise
-            for line in str(e).splitlines():
-                typer.echo(f"parity: error: {line}", err=True)
-            raise typer.Exit(int(e.exit_code)) from None
-        except KeyboardInterrupt:
-            typer.echo("parity: interrupted", err=True)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except Exception as e:  # a bug: exit 4, never 1 ("findings") or a bare traceback
-            if debug:
-                raise
-            typer.echo(
-                f"parity: internal error ({type(e).__name__}) in parity {__version__}; "
-                "re-run with --debug for a traceback and report it",
-                err=True,
-            )
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-ConfigOpt = Annotated[
-    str | None, typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).")
-]
-
-
-def _choice(choices: list[str]) -> Callable[[str], str]:
-    """A parser accepting one of `choices` (case-insensitive); anything else is a usage error
-    (exit 2). Choices come from registries, never retyped here."""
-
-    def parse(value: str) -> str:
-        if value.lower() in choices:
-            return value.lower()
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
-
-    return parse
-
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Report format (default: from the -o extension, else table).",
-        parser=_choice(list(FORMATTERS)),
-        metavar="FORMAT",
-    ),
-]
-MinSeverityOpt = Annotated[
-    str,
-    typer.Option(
-        "--min-severity",
-        help="Human formats: hide findings below this severity (info, warning, error).",
-        parser=_choice(["info", "warning", "error"]),
-        metavar="LEVEL",
-    ),
-]
-HideWaivedOpt = Annotated[
-    bool, typer.Option("--hide-waived", help="Human formats: leave waived findings out.")
-]
-NoColorOpt = Annotated[
-    bool, typer.Option("--no-color", help="No ANSI colours (also: the NO_COLOR variable).")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
-]
-FailOnOpt = Annotated[
-    FailOn,
-    typer.Option(
-        "--fail-on",
-        envvar="PARITY_FAIL_ON",
-        case_sensitive=False,
-        help="Lowest failing severity.",
-        metavar="LEVEL",
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from parity.store import atomic_write
-
-    try:
-        atomic_write(output, text)
-    except OSError as e:
-        from parity.errors import ConfigError
-
-        raise ConfigError(f"cannot write {output}: {e.strerror}") from e
-
-
-def _policy(settings: Settings) -> Policy:
-    from parity.pipeline import project_policy
-
-    return project_policy(settings)
-
-
-class View:
-    """How a person asked to see the report (human formats only)."""
-
-    def __init__(
-        self,
-        fmt: str | None = None,
-        output: Path | None = None,
-        min_severity: str = "info",
-        hide_waived: bool = False,
-        no_color: bool = False,
-        quiet: bool = False,
-    ) -> None:
-        self.fmt = fmt or _format_from(output) or "table"
-        self.output = output
-        self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
-        tty = output is None and sys.stdout.isatty()
-        self.color = tty and not no_color and "NO_COLOR" not in os.environ
-        self.width = shutil.get_terminal_size((80, 24)).columns if tty else 80  # piped: stable
-
-
-def _format_from(output: Path | None) -> str | None:
-    """`-o report.json` means JSON, `-o report.md` Markdown."""
-    if output is None:
-        return None
-    for name, (_, _, suffixes) in FORMATTERS.items():
-        if output.suffix.lower() in suffixes:
-            return name
-    return None
-
-
-def _render(
-    report: Report, view: View, policy: Policy | None = None, line: str | None = None
-) -> str:
-    from parity.policies import default_policy
-    from parity.reports import get_formatter
-    from parity.reports.interface import RenderOptions
-
-    options = RenderOptions(
-        width=view.width,
-        color=view.color,
-        verdict=line,
-        min_severity=view.min_severity,
-        hide_waived=view.hide_waived,
-    )
-    return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
-
-
-def _finish(report: Report, policy: Policy, view: View, fail_on: FailOn, allow: bool) -> None:
-    for warning in report.warnings:
-        typer.echo(f"parity: warning: {warning}", err=True)
-    line = verdict(report, fail_on.value, allow)
-    output = view.output
-    if view.quiet:
-        typer.echo(line)
-    else:
-        _emit(_render(report, view, policy, line), output)
-    code = int(gate(report, fail_on.value, allow))
-    if output is not None:
-        typer.echo(
-            f"parity: wrote {output}: {report.summary.unwaived} findings, "
-            f"score {report.score.overall:g}, exit {code}",
-            err=True,
-        )
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -293,7 +114,7 @@ def check(
             )
         names = settings.select(env)
         guard, progress = SecretGuard(), stderr_progress()
-        policy = _policy(settings)
+        policy = project_policy(settings)
         with gc_paused():
             snaps = {
                 n: collect_environment(
@@ -303,10 +124,10 @@ def check(
             }
         end_progress(progress)
     if snapshots is not None:
-        policy = _policy(settings)
+        policy = project_policy(settings)
     with gc_paused():
         report = build_report(snaps, settings, settings.reference, policy=policy)
-    _finish(report, policy, view, fail_on, allow_incomplete)
+    finish(report, policy, view, fail_on, allow_incomplete)
 
 
 @app.command()
@@ -327,7 +148,7 @@ def snapshot(
         progress = stderr_progress()
         snap = collect_environment(settings, environment, progress=progress, debug=debug)
         end_progress(progress)
-    _emit(snapshot_to_json(snap), output)
+    emit(snapshot_to_json(snap), output)
     for e in snap.errors:
         typer.echo(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}", err=True)
     raise typer.Exit(int(ExitCode.INCOMPLETE if snap.errors else ExitCode.OK))
@@ -387,11 +208,11 @@ def diff(
         settings = settings.model_copy(update={"policy": str(policy_file.resolve())})
         policy = load_policy(policy_file)
     else:
-        policy = _policy(settings)
+        policy = project_policy(settings)
     report = build_report(
         {a.environment: a, b.environment: b}, settings, a.environment, policy=policy
     )
-    _finish(report, policy, view, fail_on, allow_incomplete)
+    finish(report, policy, view, fail_on, allow_incomplete)
 
 
 @app.command()
@@ -419,7 +240,7 @@ def report(
         raise SnapshotError(f"cannot read {file}: {e.strerror}") from e
     except UnicodeDecodeError as e:
         raise SnapshotError(f"{file}: not UTF-8 text (byte {e.start})") from e
-    _emit(_render(load_report(text, str(file)), view), output)
+    emit(render(load_report(text, str(file)), view), output)
 
 
 @app.command()
@@ -432,7 +253,7 @@ def rules(
             "--format",
             "-f",
             help="Output format.",
-            parser=_choice(["table", "json"]),
+            parser=choice(["table", "json"]),
             metavar="[table|json]",
         ),
     ] = "table",
@@ -446,13 +267,13 @@ def rules(
     from parity.policies import default_policy
     from parity.settings import find_config, load_settings
 
-    policy = _policy(load_settings(config)) if find_config(config) else default_policy()
+    policy = project_policy(load_settings(config)) if find_config(config) else default_policy()
     specs = sorted(policy.rules.values(), key=lambda r: (r.category, r.id))
     if format == "json":
-        _emit(json.dumps([s.model_dump(mode="json") for s in specs], indent=2) + "\n", None)
+        emit(json.dumps([s.model_dump(mode="json") for s in specs], indent=2) + "\n", None)
         return
     rows = [[s.id, s.category, s.severity.value if s.enabled else "off", s.title] for s in specs]
-    _emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
+    emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
 
 
 @app.command("iam-policy")
@@ -470,7 +291,7 @@ def iam_policy(
     from parity.collectors.aws._iam import iam_policy as build
     from parity.settings import load_settings
 
-    _emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)
+    emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)
 
 
 @app.command()
@@ -479,7 +300,7 @@ def schema(debug: DebugOpt = False) -> None:
     """Print the JSON Schema of the JSON report."""
     from parity.reports.json_report import report_schema
 
-    _emit(report_schema(), None)
+    emit(report_schema(), None)
 
 
 def _version(value: bool) -> None:

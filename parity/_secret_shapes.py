@@ -1,0 +1,308 @@
+"""The secret classifier's vocabulary: key words, token shapes and false-positive filters.
+
+Data, not logic (parity/classify.py decides): kept apart so the lists can grow without the
+classifier module growing with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (of the key's leaf) that name secret material.
+_SECRET_WORDS = {
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "salt",
+    "dsn",
+    "bearer",
+    "signing",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "masterkey",
+    "jwt",
+    "cookie",
+    "sas",
+    "webhook",
+}
+
+# Two-word names ending in `key` that are secrets (`api_key`, `master_key`, `MAILGUN_KEY`…)
+# unless the first word says it is a data key.
+_DATA_KEY_WORDS = {
+    "ref",
+    "selector",
+    "config",
+    "configmap",
+    "name",
+    "topology",
+    "cache",
+    "sort",
+    "partition",
+    "primary",
+    "routing",
+    "foreign",
+    "hash",
+    "object",
+    "lookup",
+    "public",
+    "idempotency",
+    "dedup",
+    "group",
+    "cursor",
+    "index",
+    "row",
+    "range",
+    "shard",
+    "metric",
+    "label",
+    "s3",
+    "bucket",
+    "map",
+    "dict",
+    "unique",
+    "composite",
+    "ssh_public",
+    "kms",
+}
+
+# Last words that make a key describe or point at a secret rather than hold one.
+_NOT_SECRET_LAST = {
+    "hasher",
+    "hashers",
+    "strength",
+    "complexity",
+    "reset",
+    "rules",
+    "validator",
+    "validators",
+    "file",
+    "files",
+    "path",
+    "paths",
+    "arn",
+    "ref",
+    "refs",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "enabled",
+    "enable",
+    "disabled",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "timeout",
+    "length",
+    "header",
+    "rotation",
+    "version",
+    "backend",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "type",
+    "mode",
+    "prefix",
+    "suffix",
+    "count",
+    "max",
+    "min",
+    "size",
+    "format",
+    "algorithm",
+    "alg",
+    "issuer",
+    "audience",
+    "location",
+    "dir",
+    "directory",
+    "policy",
+    "provider",
+    "store",
+    "kind",
+    "field",
+    "label",
+    "env",
+    "description",
+    "required",
+    "interval",
+    "retries",
+    "lifetime",
+    "duration",
+    "age",
+    "mount",
+    "mountpath",
+    "volume",
+    "key",
+    "keys",
+    "selector",
+    "namespace",
+    "class",
+    "secretname",
+    "secretref",
+    "secretkeyref",
+    "method",
+    "scheme",
+    "scope",
+    "scopes",
+    "hint",
+    "regex",
+    "pattern",
+    "strategy",
+}
+
+_PREFIXES = (
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "xoxr-",
+    "xoxs-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "sk-",
+    "AIza",
+    "SG.",
+    "glpat-",
+    "npm_",
+    "shpat_",
+    "hf_",
+    "eyJ",
+    "base64:",
+    "-----BEGIN",
+)
+
+_TOKEN = re.compile(
+    r"^(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|"
+    r"xox[abprs]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{4,}|sk-[A-Za-z0-9_-]{20,}|"
+    r"AIza[0-9A-Za-z_-]{30,}|SG\.[\w-]{16,}\.[\w-]{16,}|glpat-[\w-]{20,}|npm_[A-Za-z0-9]{30,}|"
+    r"shpat_[a-fA-F0-9]{32}|hf_[A-Za-z0-9]{30,}|"
+    r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*|"
+    r"base64:[A-Za-z0-9+/]{32,}={0,2})$"
+)
+
+_PEM = re.compile(
+    r"-----BEGIN (?:[A-Z0-9 ]*PRIVATE KEY|PGP PRIVATE KEY BLOCK)-----.*?"
+    r"(?:-----END [A-Z0-9 ]*(?:PRIVATE KEY|PRIVATE KEY BLOCK)-----|$)",
+    re.S,
+)
+
+_WEBHOOK = re.compile(
+    r"^https://(hooks\.slack\.com/services/|discord(app)?\.com/api/webhooks/|"
+    r"[\w.-]+\.webhook\.office\.com/)"
+)
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+_UUID_LIST = re.compile(rf"^{_UUID}(?:\s*[,;\s]\s*{_UUID})*$")
+
+_VERSIONISH = re.compile(r"^v?\d+(\.\d+){1,3}([-+.][\w.-]+)?$")
+
+_DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+
+_FILEISH = re.compile(
+    r"^(~?/|\./|\.\./)?[\w.@-]+(/[\w.@-]+)*\.(key|pem|crt|cer|cert|p12|pfx|jks|json|txt|ya?ml|"
+    r"env|conf|cfg|ini|xml|der|csr|pub)$"
+)
+
+_PLACEHOLDER = re.compile(r"^(__\w+__|\$\{?\w+\}?|\{\{.*\}\}|<[^>]+>|%\w+%|@\w+@)$")
+
+_DOMAIN_PATH = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/[\w.-]+)+$")
+
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
+
+_PATHISH = re.compile(r"^(/|\./|~/)[\w./@-]*$")
+
+_FLAG_NUMERIC = re.compile(r"^--?[\w-]+(=[\d.]+[a-zA-Z%]{0,3})?$")
+
+_NUMBERISH = re.compile(r"^[+-]?\d{1,9}(\.\d+)?$")
+
+_BOOLISH = {"true", "false", "yes", "no", "on", "off", "null", "none", "enabled", "disabled"}
+
+_URL_CRED = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s@]+)@(?=[^\s/@]+)")
+
+_QUERY_SECRET = re.compile(
+    r"(?P<k>[?&;](?:password|passwd|pwd|token|access_token|refresh_token|secret|client_secret|"
+    r"api_key|apikey|key|sig|signature|sslpassword|auth|code|sas|x-amz-signature)=)"
+    r"(?P<v>[^&#;\s]+)",
+    re.IGNORECASE,
+)
+
+_KV_SECRET = re.compile(
+    r"(?P<k>(?:^|[\s;])(?:password|pwd|passwd|user password|sslpassword|secret|token)"
+    r"\s*=\s*)(?P<v>'[^']*'|\"[^\"]*\"|[^;\s]+)",
+    re.IGNORECASE,
+)
+
+_FLAG_SECRET = re.compile(
+    r"(?P<k>(?:^|(?<=\s))--?(?:[\w-]*?(?:password|passwd|token|secret|api-?key|apikey|credentials?))"
+    r"(?:=|\s+))(?P<v>\"[^\"]*\"|'[^']*'|[^\s\"']+)",
+    re.IGNORECASE,
+)
+
+_BEARER = re.compile(r"(?P<k>\b(?:Bearer|Basic|Token)\s+)(?P<v>[A-Za-z0-9._~+/=-]{8,})")
+
+_PROPS_LINE = re.compile(
+    r"(?m)^(?P<k>\s*[\w.-]*(?:password|passwd|secret|token|api[-_.]?key|credentials?)"
+    r"[\w.-]*\s*[=:]\s*)(?P<v>\S.*)$",
+    re.IGNORECASE,
+)
+
+# Cheap prefilter: a key containing none of these cannot be a secret key (hot path at 1M keys).
+_KEY_HINT = re.compile(  # on the lower-cased key: IGNORECASE alternations are 6x slower
+    r"secret|token|pass|pwd|key|cred|salt|dsn|bearer|sign|jwt|cookie|sas|webhook|auth"
+)
+
+# Parents that make a bare `key` leaf a credential (`api.key`, `access.key`); elsewhere
+# (`tolerations[..].key`, `items[..].key`) a bare `key` names a data key.
+_KEY_CONTEXT = {"api", "access", "private", "master", "encryption", "signing", "license", "jwt"}
+
+_CONTENT_WORDS = {
+    "sha",
+    "sha1",
+    "sha256",
+    "commit",
+    "revision",
+    "rev",
+    "tag",
+    "checksum",
+    "digest",
+    "hash",
+    "etag",
+    "md5",
+    "version",
+    "build",
+    "fingerprint",
+    "uuid",
+    "guid",
+}
+
+_SIMPLE = re.compile(r"^[\w.,/:+~-]*$")

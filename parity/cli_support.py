@@ -1,0 +1,217 @@
+"""The CLI's plumbing: the one error handler, option types, how a report is shown.
+
+Kept apart from the commands (parity/cli.py) so each stays small; nothing here runs at import
+beyond defining types.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from parity import __version__
+from parity.errors import ParityError
+from parity.exitcodes import ExitCode, gate, verdict
+from parity.reports import FORMATTERS
+
+if TYPE_CHECKING:
+    from parity.findings import Report
+    from parity.policies.model import Policy
+    from parity.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FailOn(StrEnum):
+    """Lowest severity that fails the gate."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def handled(fn: F) -> F:
+    """The one error handler: expected errors print one line and map to their exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(kwargs.get("debug"))
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise  # the CLI framework's own control flow
+        except ParityError as e:
+            if debug:
+                raise
+            for line in str(e).splitlines():
+                typer.echo(f"parity: error: {line}", err=True)
+            raise typer.Exit(int(e.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("parity: interrupted", err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as e:  # a bug: exit 4, never 1 ("findings") or a bare traceback
+            if debug:
+                raise
+            typer.echo(
+                f"parity: internal error ({type(e).__name__}) in parity {__version__}; "
+                "re-run with --debug for a traceback and report it",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+ConfigOpt = Annotated[
+    str | None, typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).")
+]
+
+
+def choice(choices: list[str]) -> Callable[[str], str]:
+    """A parser accepting one of `choices` (case-insensitive); anything else is a usage error
+    (exit 2). Choices come from registries, never retyped here."""
+
+    def parse(value: str) -> str:
+        if value.lower() in choices:
+            return value.lower()
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+
+    return parse
+
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Report format (default: from the -o extension, else table).",
+        parser=choice(list(FORMATTERS)),
+        metavar="FORMAT",
+    ),
+]
+MinSeverityOpt = Annotated[
+    str,
+    typer.Option(
+        "--min-severity",
+        help="Human formats: hide findings below this severity (info, warning, error).",
+        parser=choice(["info", "warning", "error"]),
+        metavar="LEVEL",
+    ),
+]
+HideWaivedOpt = Annotated[
+    bool, typer.Option("--hide-waived", help="Human formats: leave waived findings out.")
+]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No ANSI colours (also: the NO_COLOR variable).")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+]
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        envvar="PARITY_FAIL_ON",
+        case_sensitive=False,
+        help="Lowest failing severity.",
+        metavar="LEVEL",
+    ),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from parity.store import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as e:
+        from parity.errors import ConfigError
+
+        raise ConfigError(f"cannot write {output}: {e.strerror}") from e
+
+
+def project_policy(settings: Settings) -> Policy:
+    from parity.pipeline import project_policy
+
+    return project_policy(settings)
+
+
+class View:
+    """How a person asked to see the report (human formats only)."""
+
+    def __init__(
+        self,
+        fmt: str | None = None,
+        output: Path | None = None,
+        min_severity: str = "info",
+        hide_waived: bool = False,
+        no_color: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.fmt = fmt or format_from(output) or "table"
+        self.output = output
+        self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
+        tty = output is None and sys.stdout.isatty()
+        self.color = tty and not no_color and "NO_COLOR" not in os.environ
+        self.width = shutil.get_terminal_size((80, 24)).columns if tty else 80  # piped: stable
+
+
+def format_from(output: Path | None) -> str | None:
+    """`-o report.json` means JSON, `-o report.md` Markdown."""
+    if output is None:
+        return None
+    for name, (_, _, suffixes) in FORMATTERS.items():
+        if output.suffix.lower() in suffixes:
+            return name
+    return None
+
+
+def render(
+    report: Report, view: View, policy: Policy | None = None, line: str | None = None
+) -> str:
+    from parity.policies import default_policy
+    from parity.reports import get_formatter
+    from parity.reports.interface import RenderOptions
+
+    options = RenderOptions(
+        width=view.width,
+        color=view.color,
+        verdict=line,
+        min_severity=view.min_severity,
+        hide_waived=view.hide_waived,
+    )
+    return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
+
+
+def finish(report: Report, policy: Policy, view: View, fail_on: FailOn, allow: bool) -> None:
+    for warning in report.warnings:
+        typer.echo(f"parity: warning: {warning}", err=True)
+    line = verdict(report, fail_on.value, allow)
+    output = view.output
+    if view.quiet:
+        typer.echo(line)
+    else:
+        emit(render(report, view, policy, line), output)
+    code = int(gate(report, fail_on.value, allow))
+    if output is not None:
+        typer.echo(
+            f"parity: wrote {output}: {report.summary.unwaived} findings, "
+            f"score {report.score.overall:g}, exit {code}",
+            err=True,
+        )
+    raise typer.Exit(code)
