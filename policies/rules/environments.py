@@ -133,6 +133,8 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
                 continue  # canary reading production resources is by design
             if _is_mode_key(ctx, r.key) or _words(r.key) & _DENY_WORDS:
                 continue
+            if any(ident in text for ident in ctx.identities(env).values()):
+                continue  # inside env's own account/project: its own resource, whatever its name
             host = _host_around(text, start, end)
             if host and domains.third_party(env, host, token):
                 continue  # a third party's environment, not one of ours

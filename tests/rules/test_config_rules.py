@@ -225,3 +225,12 @@ def test_bracketed_environment_label_is_an_environment_name() -> None:
     ]:
         r = report_for(snap("production", c("V", prod_value)), snap("staging", c("V", stg_value)))
         assert r.findings == [], stg_value
+
+
+def test_a_name_inside_the_environments_own_project_is_its_own_resource() -> None:
+    prod = snap(
+        "production",
+        c("REGISTRY", "gcr.io/shop-prod-481516/api"),
+        c("PREFIX", "gcr.io/shop-prod-481516/r2d-staging-legacy-"),  # a legacy name, own project
+    )
+    assert rules_hit(report_for(prod), "cross-env-reference") == []
