@@ -17,6 +17,9 @@ FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "table": ("parity.reports.table", "render_table", (".txt",)),
     "json": ("parity.reports.json_report", "render_json", (".json",)),
     "markdown": ("parity.reports.markdown", "render_markdown", (".md", ".markdown")),
+    "junit": ("parity.reports.junit", "render_junit", (".xml",)),
+    "prometheus": ("parity.reports.prometheus", "render_prometheus", (".prom",)),
+    "github": ("parity.reports.github", "render_github", ()),
 }
 
 

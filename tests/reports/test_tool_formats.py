@@ -1,0 +1,57 @@
+"""Reports for other tools, read back by their real consumers: JUnit (junitparser), the
+Prometheus textfile (prometheus_client's parser), GitHub Actions annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SAMPLE, cli
+
+CFG = str(SAMPLE / "parity.toml")
+
+
+def test_junit_is_read_back_by_junitparser(tmp_path: Path) -> None:
+    from junitparser import Error, Failure, JUnitXml
+
+    out = tmp_path / "report.xml"  # the extension picks the format
+    assert cli("check", "-c", CFG, "-o", str(out)).code == 1
+    xml = JUnitXml.fromfile(str(out))
+    suites = {s.name: s for s in xml}
+    assert set(suites) == {"parity production", "parity staging", "parity canary"}
+    staging = suites["parity staging"]
+    failed = {c.name for c in staging if any(isinstance(r, Failure) for r in c.result)}
+    assert {"secret-shared", "key-typo", "missing-key"} <= failed
+    assert not any(isinstance(r, Error) for c in staging for r in c.result)
+    shared = next(c for c in staging if c.name == "secret-shared")
+    assert "DATABSE_URL" in shared.result[0].text
+
+
+def test_prometheus_textfile_is_parsed_by_prometheus_client() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = cli("check", "-c", CFG, "-f", "prometheus").out
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    assert {
+        "parity_drift_score",
+        "parity_findings",
+        "parity_audit_success",
+        "parity_audit_timestamp_seconds",
+    } <= set(families)
+    success = families["parity_audit_success"].samples[0].value
+    assert success == 1.0
+    scores = {
+        (s.labels["env"], s.labels["category"]): s.value
+        for s in families["parity_drift_score"].samples
+    }
+    assert 0 <= scores[("staging", "all")] < 100
+    findings = {
+        (s.labels["env"], s.labels["rule"]): s.value for s in families["parity_findings"].samples
+    }
+    assert findings[("staging", "secret-shared")] >= 1
+
+
+def test_github_annotations_point_at_file_and_line() -> None:
+    out = cli("check", "-c", CFG, "-f", "github").out.splitlines()
+    typo = next(line for line in out if "parity key-typo" in line)
+    assert typo.startswith("::error file=staging/.env,line=3,title=parity key-typo (staging)::")
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in out)
