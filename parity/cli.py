@@ -7,6 +7,7 @@ Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 s
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,7 +17,6 @@ from parity import __version__
 from parity.cli_support import (
     ConfigOpt,
     DebugOpt,
-    FailOn,
     FailOnOpt,
     FormatOpt,
     HideWaivedOpt,
@@ -53,19 +53,20 @@ app = typer.Typer(
 )
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def check(
     config: ConfigOpt = None,
     env: Annotated[
-        list[str] | None, typer.Option("--env", "-e", help="Only these environments.")
+        list[str] | None,
+        typer.Option("--env", "-e", help="Only these environments (repeatable).", metavar="NAME"),
     ] = None,
     snapshots: Annotated[
         Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
     ] = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
-    fail_on: FailOnOpt = FailOn.error,
+    fail_on: FailOnOpt = "error",
     allow_incomplete: Annotated[
         bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
     ] = False,
@@ -130,7 +131,7 @@ def check(
     finish(report, policy, view, fail_on, allow_incomplete)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def snapshot(
     environment: Annotated[str, typer.Argument(help="Environment to snapshot.")],
@@ -154,7 +155,7 @@ def snapshot(
     raise typer.Exit(int(ExitCode.INCOMPLETE if snap.errors else ExitCode.OK))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def diff(
     reference: Annotated[str, typer.Argument(help="Reference: env name or snapshot file.")],
@@ -166,7 +167,7 @@ def diff(
     ] = None,
     format: FormatOpt = None,
     output: OutputOpt = None,
-    fail_on: FailOnOpt = FailOn.error,
+    fail_on: FailOnOpt = "error",
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
     min_severity: MinSeverityOpt = "info",
     hide_waived: HideWaivedOpt = False,
@@ -215,7 +216,7 @@ def diff(
     finish(report, policy, view, fail_on, allow_incomplete)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def report(
     file: Annotated[Path, typer.Argument(help="A JSON report written by parity check.")],
@@ -243,7 +244,7 @@ def report(
     emit(render(load_report(text, str(file)), view), output)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def rules(
     config: ConfigOpt = None,
@@ -276,11 +277,12 @@ def rules(
     emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
 
 
-@app.command("iam-policy")
+@app.command("iam-policy", epilog=EXIT_CODES)
 @handled
 def iam_policy(
     env: Annotated[
-        str | None, typer.Option("--env", "-e", help="Only this environment's sources.")
+        str | None,
+        typer.Option("--env", "-e", help="Only this environment's sources.", metavar="NAME"),
     ] = None,
     config: ConfigOpt = None,
     debug: DebugOpt = False,
@@ -294,7 +296,7 @@ def iam_policy(
     emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 @handled
 def schema(debug: DebugOpt = False) -> None:
     """Print the JSON Schema of the JSON report."""
@@ -318,6 +320,31 @@ def _root(
     """parity: staging/production parity audits."""
 
 
+def _usage_error_type() -> Any:
+    """The CLI framework's usage-error class (typer vendors click in recent versions)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # typer versions that use click itself
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions.UsageError
+
+
 def main() -> None:
-    """Console-script entry point; usage errors exit 2 (click's convention matches ours)."""
-    app()
+    """Console-script entry point. A usage error is one line on stderr and exit 2 (no box,
+    no usage dump): `parity: error: No such option: --bogus (see parity check -h)`."""
+    command = typer.main.get_command(app)
+    usage_error = _usage_error_type()
+    try:
+        code = command.main(standalone_mode=False, prog_name="parity")
+    except usage_error as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # bare `parity`: the help, as asked
+            sys.stdout.write(error.format_message() + "\n")
+            raise SystemExit(int(ExitCode.USAGE)) from None
+        ctx = getattr(error, "ctx", None)
+        where = f" (see {ctx.command_path} -h)" if ctx is not None else ""
+        sys.stderr.write(f"parity: error: {error.format_message()}{where}\n")
+        raise SystemExit(int(ExitCode.USAGE)) from None
+    except typer.Abort:
+        sys.stderr.write("parity: interrupted\n")
+        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

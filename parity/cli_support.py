@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -19,7 +18,7 @@ import typer
 
 from parity import __version__
 from parity.errors import ParityError
-from parity.exitcodes import ExitCode, gate, verdict
+from parity.exitcodes import FAIL_ON_LEVELS, ExitCode, gate, verdict
 from parity.reports import FORMATTERS
 
 if TYPE_CHECKING:
@@ -28,15 +27,6 @@ if TYPE_CHECKING:
     from parity.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class FailOn(StrEnum):
-    """Lowest severity that fails the gate."""
-
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 def handled(fn: F) -> F:
@@ -118,12 +108,12 @@ OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
 ]
 FailOnOpt = Annotated[
-    FailOn,
+    str,
     typer.Option(
         "--fail-on",
         envvar="PARITY_FAIL_ON",
-        case_sensitive=False,
-        help="Lowest failing severity.",
+        help="Lowest failing severity: error, warning, info or never (case-insensitive).",
+        parser=choice(list(FAIL_ON_LEVELS)),
         metavar="LEVEL",
     ),
 ]
@@ -198,16 +188,16 @@ def render(
     return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
 
 
-def finish(report: Report, policy: Policy, view: View, fail_on: FailOn, allow: bool) -> None:
+def finish(report: Report, policy: Policy, view: View, fail_on: str, allow: bool) -> None:
     for warning in report.warnings:
         typer.echo(f"parity: warning: {warning}", err=True)
-    line = verdict(report, fail_on.value, allow)
+    line = verdict(report, fail_on, allow)
     output = view.output
     if view.quiet:
         typer.echo(line)
     else:
         emit(render(report, view, policy, line), output)
-    code = int(gate(report, fail_on.value, allow))
+    code = int(gate(report, fail_on, allow))
     if output is not None:
         typer.echo(
             f"parity: wrote {output}: {report.summary.unwaived} findings, "

@@ -87,7 +87,7 @@ def test_markdown_stays_under_the_github_comment_limit() -> None:
 @pytest.mark.parametrize("command", ["check", "diff", "snapshot", "report", "rules", "schema"])
 def test_short_help_with_examples_and_exit_codes(command: str) -> None:
     r = cli(command, "-h")
-    assert r.code == 0 and "Usage:" in r.out
+    assert r.code == 0 and "Usage:" in r.out and "Exit codes: 0 pass" in r.out
     top = cli("-h")
     assert "Exit codes: 0 pass; 1 findings" in top.out
 
@@ -162,3 +162,15 @@ def test_progress_is_one_rewritten_line_on_a_tty_and_absent_when_piped() -> None
     assert "collecting" in err and "\r\x1b[2K" in err and "\n" not in err.replace("\r\n", "")
     piped = cli("check", "-c", CFG, "-q")
     assert "collecting" not in piped.err
+
+
+def test_console_script_usage_errors_are_one_line() -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", "from parity.cli import main; main()", "check", "--bogus"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        "parity: error: No such option: --bogus (see parity check -h)"
+    ]
