@@ -15,7 +15,7 @@ from parity.findings import Report, Severity, Summary, ToolInfo
 from parity.model import CollectionError, Notice, Record, Snapshot, SourceInfo
 from parity.normalize import EnvNormalizer
 from parity.scoring import score
-from parity.secrets import SecretGuard, key_mismatch
+from parity.secrets import SecretGuard
 from parity.settings import Settings, expand_vars
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ def build_report(
         reference=reference,
         environments=envs,
         policy=settings.policy or "built-in pack",
-        complete=all(s.complete for s in ordered.values()) and not key_mismatch(ordered, reference),
+        complete=all(s.complete for s in ordered.values()) and not ev.key_mismatch,
         score=scores,
         findings=ev.findings,
         groups=group_findings(ev.findings),

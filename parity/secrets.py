@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from parity._secret_shapes import _KEY_HINT, _PREFIXES, _SIMPLE
 from parity.classify import classify, is_secret_key, is_secret_value
 from parity.errors import ConfigError
 from parity.model import Snapshot
@@ -38,13 +39,16 @@ def key_ids(records: Iterable[object]) -> set[str]:
     return {key_id_of(fp) for fp in fps}
 
 
-def key_mismatch(snapshots: Mapping[str, Snapshot], reference: str) -> dict[str, set[str]]:
+def key_mismatch(
+    snapshots: Mapping[str, Snapshot], reference: str, ids_of: Mapping[str, set[str]] | None = None
+) -> dict[str, set[str]]:
     """Environments whose fingerprints were all made under other keys than the reference's:
     secret-shared cannot see anything there, so the secret audit is incomplete."""
-    ref_ids = key_ids(snapshots[reference].records)
+    ids_of = ids_of or {env: key_ids(s.records) for env, s in snapshots.items()}
+    ref_ids = ids_of[reference]
     out = {}
-    for env, snap in snapshots.items():
-        ids = key_ids(snap.records)
+    for env in snapshots:
+        ids = ids_of[env]
         if env != reference and ids and ref_ids and not ids & ref_ids:
             out[env] = ids
     return out
@@ -183,6 +187,15 @@ class SecretGuard:
     def classify(self, key: str, value: str) -> tuple[str | None, str | None]:
         """Return (storable value, fingerprint): at most one side ever holds secret material.
         The one classifier (parity.classify) decides; the secret parts are fingerprinted."""
+        if (  # the hot path, inlined: a million plain values must not pay for a call chain
+            value
+            and (len(value) < 20 or "." in value or ":" in value)
+            and not _KEY_HINT.search(key.lower())
+            and _SIMPLE.match(value)
+            and not value.startswith(_PREFIXES)
+            and not value.startswith("https://")
+        ):
+            return value, None
         verdict = classify(key, value)
         if not verdict.secrets:
             return value, None

@@ -44,11 +44,16 @@ class Evaluation:
     """Result of running the policy: findings plus the alignment the scores need."""
 
     def __init__(
-        self, findings: list[Finding], pairs: dict[str, PairDiff], indexes: dict[str, EnvIndex]
+        self,
+        findings: list[Finding],
+        pairs: dict[str, PairDiff],
+        indexes: dict[str, EnvIndex],
+        key_mismatch: dict[str, set[str]] | None = None,
     ) -> None:
         self.findings = findings
         self.pairs = pairs
         self.indexes = indexes
+        self.key_mismatch = key_mismatch or {}
 
 
 def evaluate(
@@ -108,7 +113,10 @@ def evaluate(
         findings.values(),
         key=lambda f: (order.get(f.environment, 99), -f.severity.rank, f.rule, f.subject),
     )
-    return Evaluation(ordered, pairs, indexes)
+    from parity.secrets import key_mismatch
+
+    mismatch = key_mismatch(snapshots, reference, ctx.key_ids())
+    return Evaluation(ordered, pairs, indexes, mismatch)
 
 
 def _finding(

@@ -70,6 +70,15 @@ class RuleContext:
         neutral = self.normalizer.neutral(scope)
         return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
 
+    def key_ids(self) -> dict[str, set[str]]:
+        """Per environment, the ids of the keys its fingerprints were made with (one pass)."""
+        if "key-ids" not in self._cache:
+            from parity.secrets import key_ids
+
+            self._cache["key-ids"] = {e: key_ids(s.records) for e, s in self.snapshots.items()}
+        ids: dict[str, set[str]] = self._cache["key-ids"]
+        return ids
+
     def config(self, env: str) -> tuple[list[ConfigEntry], Haystack, Haystack]:
         """env's config records with a searchable index of their values and of their keys
         (built once per environment, shared by every rule's prefilter)."""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from parity.diff import EnvIndex, subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
+from parity.secrets import key_mismatch
 
 from ._display import REDACTED, where
 from .interface import Draft, RuleContext, rule
@@ -95,10 +96,9 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
 @rule("fingerprint-key-mismatch")
 def fingerprint_key_mismatch(ctx: RuleContext) -> Iterator[Draft]:
     """Snapshots fingerprinted under different keys: shared credentials are invisible."""
-    from parity.secrets import key_ids, key_mismatch
-
-    ref_ids = ", ".join(sorted(key_ids(ctx.snapshots[ctx.reference].records)))
-    for env, ids in sorted(key_mismatch(ctx.snapshots, ctx.reference).items()):
+    ids_of = ctx.key_ids()
+    ref_ids = ", ".join(sorted(ids_of[ctx.reference]))
+    for env, ids in sorted(key_mismatch(ctx.snapshots, ctx.reference, ids_of).items()):
         yield Draft(
             env,
             f"fingerprints:{env}",
