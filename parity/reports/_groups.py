@@ -47,12 +47,19 @@ def _rank(f: Finding) -> tuple[int, int, int, str, str]:
     return (int(f.waived), -f.severity.rank, impact, f.rule, f.subject)
 
 
-def rows(report: Report, env: str, *, hide_waived: bool = False) -> list[Row]:
-    """The environment's findings grouped by cause, worst group first."""
+_FLOOR = {"info": 1, "warning": 2, "error": 3}
+
+
+def rows(
+    report: Report, env: str, *, hide_waived: bool = False, min_severity: str = "info"
+) -> list[Row]:
+    """The environment's findings grouped by cause, worst group first; groups whose worst
+    finding is below `min_severity` are left out."""
     groups: dict[str, list[Finding]] = {}
     for f in report.findings:
         if f.environment != env or (hide_waived and f.waived):
             continue
         groups.setdefault(f.group or f.subject, []).append(f)
     out = [Row(tuple(sorted(fs, key=_rank))) for fs in groups.values()]
-    return sorted(out, key=lambda r: _rank(r.lead))
+    floor = _FLOOR[min_severity]
+    return sorted((r for r in out if r.lead.severity.rank >= floor), key=lambda r: _rank(r.lead))

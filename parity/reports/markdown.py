@@ -37,7 +37,6 @@ def render_markdown(
 ) -> str:
     """Score table, then one section per environment; waived findings folded away."""
     opts = options or RenderOptions()
-    floor = _RANK[opts.min_severity]
     out = [
         f"# parity report: {', '.join(report.environments)} vs `{report.reference}`",
         "",
@@ -63,11 +62,7 @@ def render_markdown(
     budget = opts.max_chars - len("\n".join(out + tail)) - 400
     cut = 0
     for env in report.environments:
-        groups = [
-            r
-            for r in rows(report, env, hide_waived=opts.hide_waived)
-            if _RANK[r.lead.severity] >= floor
-        ]
+        groups = rows(report, env, hide_waived=opts.hide_waived, min_severity=opts.min_severity)
         active_rows = [r for r in groups if not r.waived]
         waived_rows = [r for r in groups if r.waived]
         section = ["", f"## {env}" + (" (reference)" if env == report.reference else ""), ""]

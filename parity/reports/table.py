@@ -38,7 +38,6 @@ def render_table(
 ) -> str:
     """One block per environment: score line, then findings worst first."""
     opts = options or RenderOptions()
-    floor = _RANK[opts.min_severity]
     out: list[str] = []
     status = "complete" if report.complete else "INCOMPLETE (a collector failed)"
     out.append(
@@ -47,11 +46,7 @@ def render_table(
     )
     scores = {p.environment: p.score for p in report.score.pairs}
     for env in report.environments:
-        groups = [
-            r
-            for r in rows(report, env, hide_waived=opts.hide_waived)
-            if _RANK[r.lead.severity] >= floor
-        ]
+        groups = rows(report, env, hide_waived=opts.hide_waived, min_severity=opts.min_severity)
         title = env if env != report.reference else f"{env} (reference)"
         n = sum(1 for f in report.findings if f.environment == env and not f.waived)
         out.append("")
