@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from parity.errors import CollectorError, ParseError
-from parity.yamlio import yaml_error, yaml_nodes
+from parity.yamlio import yaml_errors, yaml_nodes
 
 from ._flatten import deep_merge, flatten, join, node_tree, walk
 from .interface import BaseOptions, Collector, CollectorResult
@@ -101,23 +101,18 @@ def _doc_key(doc: Any, index: int) -> str:
 
 
 def _yaml(text: str, shown: str, list_keys: Mapping[str, str]) -> tuple[Any, list[Leaf]]:
-    import yaml
-
     loader, nodes = yaml_nodes(text, shown)
     if not nodes:
         loader.dispose()
         return None, []
     try:
-        tree = node_tree(loader, shown)
-        docs = [tree.value(n) for n in nodes]
-        keys = [_doc_key(d, i) for i, d in enumerate(docs)] if len(nodes) > 1 else [""]
-        leaves: list[Leaf] = []
-        for key, node in zip(keys, nodes, strict=True):
-            leaves.extend(walk(tree, node, key, list_keys))
-    except yaml.YAMLError as e:
-        raise yaml_error(e, shown) from e
-    except RecursionError as e:
-        raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
+        with yaml_errors(shown):
+            tree = node_tree(loader, shown)
+            docs = [tree.value(n) for n in nodes]
+            keys = [_doc_key(d, i) for i, d in enumerate(docs)] if len(nodes) > 1 else [""]
+            leaves: list[Leaf] = []
+            for key, node in zip(keys, nodes, strict=True):
+                leaves.extend(walk(tree, node, key, list_keys))
     finally:
         loader.dispose()
     data = docs[0] if len(docs) == 1 else dict(zip(keys, docs, strict=True))

@@ -11,6 +11,8 @@ expansion.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +73,20 @@ def yaml_error(e: yaml.YAMLError, shown: str) -> ParseError:
     return ParseError(shown, None, f"invalid YAML ({type(e).__name__})")
 
 
+@contextmanager
+def yaml_errors(shown: str) -> Iterator[None]:
+    """Building values from nodes can fail late (bad tags, deep nesting); both callers
+    need the same secret-free file:line translation."""
+    import yaml
+
+    try:
+        yield
+    except yaml.YAMLError as e:
+        raise yaml_error(e, shown) from e
+    except RecursionError as e:
+        raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
+
+
 def yaml_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
     """The loader (to construct values later) and every document's root node."""
     import yaml
@@ -94,15 +110,10 @@ def yaml_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
 
 def load_yaml_documents(text: str, shown: str) -> list[Any]:
     """All non-empty YAML documents as plain data; syntax errors carry file:line."""
-    import yaml
-
     loader, nodes = yaml_nodes(text, shown)
     try:
-        docs = [loader.construct_document(n) for n in nodes]
-    except yaml.YAMLError as e:
-        raise yaml_error(e, shown) from e
-    except RecursionError as e:
-        raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
+        with yaml_errors(shown):
+            docs = [loader.construct_document(n) for n in nodes]
     finally:
         loader.dispose()
     for doc in docs:

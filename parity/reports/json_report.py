@@ -38,15 +38,9 @@ def load_report(text: str, where: str) -> Report:
     """Parse a saved JSON report, refusing newer schema versions."""
     from pydantic import ValidationError
 
-    from parity.store.codec import check_encodable
+    from parity.store.codec import parse_json_file
 
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SnapshotError(f"{where}:{e.lineno}: invalid JSON: {e.msg}") from e
-    except RecursionError as e:
-        raise SnapshotError(f"{where}: nested too deeply to be a parity report") from e
-    check_encodable(data, text, where)
+    data = parse_json_file(text, where, "report")
     version = data.get("schema_version") if isinstance(data, dict) else None
     if not isinstance(version, int):
         raise SnapshotError(f"{where}: not a parity report (no schema_version)")

@@ -70,16 +70,21 @@ def _upgrade_v1(data: dict[str, Any]) -> dict[str, Any]:
 UPGRADERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_v1}
 
 
-def snapshot_from_text(text: str, where: str) -> Snapshot:
-    """Parse and validate a snapshot file's text."""
+def parse_json_file(text: str, where: str, what: str) -> Any:
+    """JSON text of a parity file (snapshot, report) as data; errors name where, not text."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise SnapshotError(f"{where}:{e.lineno}: invalid JSON: {e.msg}") from e
     except RecursionError as e:
-        raise SnapshotError(f"{where}: nested too deeply to be a parity snapshot") from e
+        raise SnapshotError(f"{where}: nested too deeply to be a parity {what}") from e
     check_encodable(data, text, where)
-    return snapshot_from_data(data, where)
+    return data
+
+
+def snapshot_from_text(text: str, where: str) -> Snapshot:
+    """Parse and validate a snapshot file's text."""
+    return snapshot_from_data(parse_json_file(text, where, "snapshot"), where)
 
 
 def check_encodable(data: Any, text: str, where: str) -> None:
