@@ -34,6 +34,7 @@ _BUILT_IN: dict[str, str] = {
     "aws-ecr": "aws.ecr:EcrCollector",
     "aws-s3": "aws.s3:S3Collector",
     "aws-dynamodb": "aws.dynamodb:DynamoCollector",
+    "sql": "sql.collector:SqlCollector",
 }
 _CONNECTIONS: dict[str, str] = {"aws": "aws.config:AwsConfig"}
 

@@ -108,12 +108,14 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         "mutable_tags",
         "typo_max_distance",
         "data_volume_min_ratio",
+        "data_volume_max_ratio",
     ):
         value = getattr(override, key)
         if value is not None:
             data[key] = value
     for key in ("contracts", "ignore", "waivers", "mode_keys", "stop_words"):
         data[key] = [*getattr(base, key), *getattr(override, key)]
+    data["data_volume_ratios"] = {**base.data_volume_ratios, **override.data_volume_ratios}
     for i, w in enumerate(override.waivers):
         if not any(c in w.rule for c in "*?[") and w.rule not in rules:
             raise ConfigError(

@@ -116,6 +116,14 @@ class Policy(_Strict):
     data_volume_min_ratio: float = Field(
         default=0.1, ge=0, le=1, description="Below this share of the reference's volume: finding."
     )
+    data_volume_max_ratio: float | None = Field(
+        default=None, gt=1, description="Above this multiple of the reference's volume: info."
+    )
+    data_volume_ratios: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per-resource minimum ratios by glob (`public.audit_log: 0.001`); the "
+        "last matching glob wins over data_volume_min_ratio.",
+    )
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
@@ -133,6 +141,14 @@ class Policy(_Strict):
         description="Names containing an environment token that are not environment names "
         "(`svc.cluster.local`, `letsencrypt-prod`).",
     )
+
+    def min_ratio(self, resource: str) -> float:
+        """The data-volume threshold for one resource (table, bucket), overrides applied."""
+        found = self.data_volume_min_ratio
+        for glob, ratio in self.data_volume_ratios.items():
+            if fnmatch.fnmatchcase(resource, glob):
+                found = ratio
+        return found
 
     def severity(self, rule: str, level: str | None = None) -> Severity:
         """Effective severity of a rule, or of one of its sub-cases."""
@@ -169,6 +185,8 @@ class PolicyOverride(_Strict):
     mutable_tags: list[str] | None = None
     typo_max_distance: int | None = Field(default=None, ge=0, le=4)
     data_volume_min_ratio: float | None = Field(default=None, ge=0, le=1)
+    data_volume_max_ratio: float | None = Field(default=None, gt=1)
+    data_volume_ratios: dict[str, float] = Field(default_factory=dict)
     contracts: list[Contract] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (importing registers the rules)
     collection,
     config,
     data,
+    database,
     dependencies,
     environments,
     hygiene,

@@ -9,6 +9,8 @@ from parity.model import DataVolume, Kind
 
 from .interface import Draft, RuleContext, rule
 
+TOTAL = "(all tables)"  # the total row collectors add per store (see collectors.sql)
+
 
 def _amount(v: DataVolume) -> str:
     return f"{v.value:,.0f} {v.unit}" + ("" if v.exact else " (estimate)")
@@ -16,35 +18,72 @@ def _amount(v: DataVolume) -> str:
 
 @rule("data-volume-ratio")
 def data_volume_ratio(ctx: RuleContext) -> Iterator[Draft]:
-    """Env X holds less than policy `data_volume_min_ratio` of the reference's data."""
-    threshold = ctx.policy.data_volume_min_ratio
-    for env, diff in ctx.pairs.items():
-        pairs: list[tuple[DataVolume, DataVolume | None]] = [
-            (a, b)
-            for a, b in diff.changed.get(Kind.DATA_VOLUME, [])
-            if isinstance(a, DataVolume) and isinstance(b, DataVolume)
-        ]
-        pairs += [
-            (a, None) for a in diff.missing.get(Kind.DATA_VOLUME, []) if isinstance(a, DataVolume)
-        ]
-        for a, b in sorted(pairs, key=lambda p: subject_of(p[0])):
-            if a.value <= 0:
-                continue
-            have = b.value if b is not None else 0.0
-            ratio = have / a.value
-            if ratio >= threshold:
-                continue
-            shown = b if b is not None else a
-            resource = shown.key.rsplit(":", 1)[0]
-            actual = _amount(b) if b is not None else "absent"
-            yield Draft(
-                env,
-                subject_of(shown),
-                f"{resource} in {env} holds {actual}, {ratio:.1%} of {ctx.reference}'s "
-                f"{_amount(a)} (threshold {threshold:.0%})",
-                expected=_amount(a),
-                actual=actual,
-                suggestion=f"seed {env} with representative data (anonymized production "
-                "snapshot or generated volume)",
-                source=shown.source,
-            )
+    """Env X holds less than the policy's minimum share of the reference's data (per resource
+    overrides in `data_volume_ratios`), or more than `data_volume_max_ratio` times it (info).
+    Resources empty in X but not in the reference come first: they hide the most."""
+    for env in ctx.pairs:
+        drafts = list(_ratios(ctx, env))
+        # One finding per root cause: a table short of rows is not reported again for its
+        # bytes, and a store's total only when none of its resources is.
+        told: dict[str, str] = {}  # store:resource -> metric reported
+        stores = set()
+        for d in sorted(drafts, key=lambda d: d.subject.endswith(":bytes")):
+            resource, metric = d.subject.rsplit(":", 1)
+            told.setdefault(resource, metric)
+            if f":{TOTAL}" not in resource:
+                stores.add(resource.rsplit(":", 1)[0])
+        for d in drafts:
+            resource, metric = d.subject.rsplit(":", 1)
+            total = resource.endswith(f":{TOTAL}")
+            if told[resource] == metric and not (total and resource.rsplit(":", 1)[0] in stores):
+                yield d
+
+
+def _ratios(ctx: RuleContext, env: str) -> Iterator[Draft]:
+    policy, diff = ctx.policy, ctx.pairs[env]
+    pairs: list[tuple[DataVolume, DataVolume | None]] = [
+        (a, b)
+        for a, b in diff.changed.get(Kind.DATA_VOLUME, [])
+        if isinstance(a, DataVolume) and isinstance(b, DataVolume)
+    ]
+    pairs += [
+        (a, None) for a in diff.missing.get(Kind.DATA_VOLUME, []) if isinstance(a, DataVolume)
+    ]
+    pairs.sort(key=lambda p: (p[1] is None or p[1].value > 0, subject_of(p[0])))
+    for a, b in pairs:
+        if a.value <= 0:
+            continue
+        have = b.value if b is not None else 0.0
+        ratio = have / a.value
+        resource = (b or a).key.rsplit(":", 1)[0]
+        threshold = policy.min_ratio(resource)
+        if ratio < threshold:
+            level = "empty" if b is not None and have == 0 else None
+        elif policy.data_volume_max_ratio is not None and ratio > policy.data_volume_max_ratio:
+            level = "above"
+        else:
+            continue
+        shown = b if b is not None else a
+        actual = _amount(b) if b is not None else "absent"
+        bound = (
+            f"threshold {threshold:.0%}"
+            if level != "above"
+            else f"above {policy.data_volume_max_ratio:g}x"
+        )
+        yield Draft(
+            env,
+            subject_of(shown),
+            f"{resource} in {env} holds {actual}, {ratio:.1%} of {ctx.reference}'s "
+            f"{_amount(a)} ({bound})",
+            expected=_amount(a),
+            actual=actual,
+            suggestion=(
+                f"seed {env} with representative data (anonymized production snapshot or "
+                "generated volume)"
+                if level != "above"
+                else f"check why {env} holds more than {ctx.reference} (runaway job, "
+                "missing retention)"
+            ),
+            source=shown.source,
+            level=level,
+        )
