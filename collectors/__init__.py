@@ -35,8 +35,12 @@ _BUILT_IN: dict[str, str] = {
     "aws-s3": "aws.s3:S3Collector",
     "aws-dynamodb": "aws.dynamodb:DynamoCollector",
     "sql": "sql.collector:SqlCollector",
+    "docker": "docker_engine:DockerCollector",
 }
-_CONNECTIONS: dict[str, str] = {"aws": "aws.config:AwsConfig"}
+_CONNECTIONS: dict[str, str] = {
+    "aws": "aws.config:AwsConfig",
+    "docker": "docker_engine:DockerConfig",
+}
 
 
 def _load(spec: str) -> Any:

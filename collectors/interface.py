@@ -50,6 +50,19 @@ class FileOptions(BaseOptions):
 OptionsT = TypeVar("OptionsT", bound=BaseOptions)
 
 
+Hints = tuple[tuple[tuple[str, ...], str], ...]
+
+
+def hint_for(message: str, hints: Hints, **values: str) -> str | None:
+    """The first hint whose fragments occur in a library's message (case-insensitive), with
+    `{name}` placeholders filled: live collectors map driver errors to what to do."""
+    lowered = message.lower()
+    for fragments, hint in hints:
+        if any(f in lowered for f in fragments):
+            return hint.format(**values)
+    return None
+
+
 class ConnectionCache:
     """Per-environment cache of live connections (an AWS session, a Docker client), keyed by
     type, so every source of one environment shares one connection and none is made at import."""

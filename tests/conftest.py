@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from docker_env import engine  # noqa: F401  (session fixture: Podman's API service)
 from typer.testing import CliRunner
 
 from parity.cli import app

@@ -19,7 +19,7 @@ from pydantic import Field, model_validator
 from parity.errors import CollectorError, ConfigError
 from parity.model import Notice
 
-from ..interface import BaseOptions, Collector, CollectorResult
+from ..interface import BaseOptions, Collector, CollectorResult, Hints, hint_for
 from .catalog import Catalog, qualified, transform
 from .dsn import Dsn, parse_dsn
 from .migrations import TOOLS
@@ -31,7 +31,7 @@ _DRIVERS: dict[str, tuple[str, ...]] = {
     "sqlite": (),
 }
 # Fragments of driver messages -> what to do (the first match wins).
-_HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
+_HINTS: Hints = (
     (("password authentication failed", "access denied"), "check the user and password in {dsn}"),
     (
         ("timeout", "canceling statement", "max_statement_time", "interrupted"),
@@ -153,15 +153,7 @@ class SqlCollector(Collector[SqlOptions]):
             text = dsn.scrub(text)
         where = f"{dsn.host or 'localhost'}:{dsn.port or ''}".rstrip(":") if dsn else "?"
         shown_dsn = f"${self.options.dsn_env}" if self.options.dsn_env else "dsn"
-        lowered = text.lower()
-        hint = next(
-            (
-                h.format(dsn=shown_dsn, where=where)
-                for keys, h in _HINTS
-                if any(k in lowered for k in keys)
-            ),
-            None,
-        )
+        hint = hint_for(text, _HINTS, dsn=shown_dsn, where=where)
         return CollectorError(f"{dsn.shown if dsn else 'database'}: {text}", hint=hint)
 
 

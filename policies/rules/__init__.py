@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (importing registers the rules)
     environments,
     hygiene,
     images,
+    running,
     secrets,
 )
 from .interface import RULES, Draft, Rule, RuleContext, rule

@@ -84,7 +84,7 @@ def test_registry_names_match_the_collectors_and_import_lazily() -> None:
     from parity.collectors import COLLECTORS, CONNECTIONS
 
     assert all(COLLECTORS[name].type_name == name for name in COLLECTORS)
-    assert set(CONNECTIONS) == {"aws"}
+    assert set(CONNECTIONS) == {"aws", "docker"}
     code = (
         "import sys; from parity.collectors import get_collector; get_collector('dotenv');"
         "print(any(m.startswith('parity.collectors.aws') for m in sys.modules))"
