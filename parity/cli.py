@@ -23,6 +23,7 @@ from parity.cli_support import (
     MinSeverityOpt,
     NoColorOpt,
     OutputOpt,
+    OutputsOpt,
     QuietOpt,
     View,
     choice,
@@ -65,7 +66,7 @@ def check(
         Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
     ] = None,
     format: FormatOpt = None,
-    output: OutputOpt = None,
+    output: OutputsOpt = None,
     fail_on: FailOnOpt = "error",
     allow_incomplete: Annotated[
         bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
@@ -166,7 +167,7 @@ def diff(
         typer.Option("--policy", help="Policy file (default: the project's, else the built-in)."),
     ] = None,
     format: FormatOpt = None,
-    output: OutputOpt = None,
+    output: OutputsOpt = None,
     fail_on: FailOnOpt = "error",
     allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
     min_severity: MinSeverityOpt = "info",

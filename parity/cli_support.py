@@ -105,7 +105,17 @@ NoColorOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")
+    Path | None, typer.Option("--output", "-o", help="Write here (atomically).", metavar="FILE")
+]
+OutputsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report here (atomically); repeatable, each in the format its extension "
+        "names (.json .sarif .xml .md .prom .html .txt).",
+        metavar="FILE",
+    ),
 ]
 FailOnOpt = Annotated[
     str,
@@ -142,23 +152,50 @@ def project_policy(settings: Settings) -> Policy:
 
 
 class View:
-    """How a person asked to see the report (human formats only)."""
+    """How a person asked to see the report: where each rendering goes and in which format
+    (one per `-o`, else stdout), and how the human formats render."""
 
     def __init__(
         self,
         fmt: str | None = None,
-        output: Path | None = None,
+        output: Path | list[Path] | None = None,
         min_severity: str = "info",
         hide_waived: bool = False,
         no_color: bool = False,
         quiet: bool = False,
     ) -> None:
-        self.fmt = fmt or format_from(output) or "table"
-        self.output = output
+        outputs = output if isinstance(output, list) else [output] if output else []
+        self.targets: list[tuple[str, Path | None]] = (
+            [(fmt or format_from(outputs[0]) or "table", outputs[0])]
+            if len(outputs) == 1
+            else [(_format_of(o, fmt), o) for o in outputs]
+        )
+        if not self.targets:
+            self.targets = [(fmt or "table", None)]
+        self.fmt, self.output = self.targets[0]
         self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
-        tty = output is None and sys.stdout.isatty()
+        tty = not outputs and sys.stdout.isatty()
         self.color = tty and not no_color and "NO_COLOR" not in os.environ
         self.width = shutil.get_terminal_size((80, 24)).columns if tty else 80  # piped: stable
+
+    def as_format(self, fmt: str) -> View:
+        """The same view rendering another format (for one of several outputs)."""
+        view = View.__new__(View)
+        view.__dict__.update(self.__dict__)
+        view.fmt = fmt
+        return view
+
+
+def _format_of(output: Path, fallback: str | None) -> str:
+    found = format_from(output) or fallback
+    if found is None:
+        from parity.errors import ConfigError
+
+        raise ConfigError(
+            f"cannot tell the format of {output} from its extension",
+            hint="use one of .json .sarif .xml .md .prom .html .txt, or give --format",
+        )
+    return found
 
 
 def format_from(output: Path | None) -> str | None:
@@ -192,16 +229,16 @@ def finish(report: Report, policy: Policy, view: View, fail_on: str, allow: bool
     for warning in report.warnings:
         typer.echo(f"parity: warning: {warning}", err=True)
     line = verdict(report, fail_on, allow)
-    output = view.output
-    if view.quiet:
-        typer.echo(line)
-    else:
-        emit(render(report, view, policy, line), output)
     code = int(gate(report, fail_on, allow))
-    if output is not None:
-        typer.echo(
-            f"parity: wrote {output}: {report.summary.unwaived} findings, "
-            f"score {report.score.overall:g}, exit {code}",
-            err=True,
-        )
+    for fmt, output in view.targets:
+        if view.quiet and output is None:
+            typer.echo(line)
+            continue
+        emit(render(report, view.as_format(fmt), policy, line), output)
+        if output is not None:
+            typer.echo(
+                f"parity: wrote {output}: {report.summary.unwaived} findings, "
+                f"score {report.score.overall:g}, exit {code}",
+                err=True,
+            )
     raise typer.Exit(code)

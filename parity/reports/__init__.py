@@ -20,6 +20,7 @@ FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "junit": ("parity.reports.junit", "render_junit", (".xml",)),
     "prometheus": ("parity.reports.prometheus", "render_prometheus", (".prom",)),
     "github": ("parity.reports.github", "render_github", ()),
+    "sarif": ("parity.reports.sarif", "render_sarif", (".sarif",)),
 }
 
 

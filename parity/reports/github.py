@@ -3,19 +3,18 @@ finding, on the file and line when the source names them (the pre-deploy gate in
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from parity.findings import Report
 
+from ._location import file_location
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
     from parity.policies.model import RuleSpec
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-_FILE_LINE = re.compile(r"^(?P<file>[^#:\s]+)(?::(?P<line>\d+))?")
 
 
 def _escape(text: str, prop: bool = False) -> str:
@@ -34,11 +33,11 @@ def render_github(
         if f.waived:
             continue
         props = [f"title={_escape(f'parity {f.rule} ({f.environment})', True)}"]
-        m = _FILE_LINE.match(f.source or "")
-        if m and "." in m.group("file"):
-            props.insert(0, f"file={_escape(m.group('file'), True)}")
-            if m.group("line"):
-                props.insert(1, f"line={m.group('line')}")
+        where = file_location(f.source)
+        if where is not None:
+            props.insert(0, f"file={_escape(where[0], True)}")
+            if where[1]:
+                props.insert(1, f"line={where[1]}")
         text = f.message + (f" — fix: {f.suggestion}" if f.suggestion else "")
         out.append(f"::{_LEVEL[f.severity.value]} {','.join(props)}::{_escape(text)}")
     return "\n".join(out) + ("\n" if out else "")

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import cli
+from conftest import SAMPLE, cli
 
 SAME = {
     "parity.toml": """
@@ -197,3 +197,20 @@ def test_bad_policy_is_exit_2_naming_file_and_key(tree, policy: str, message: st
     r = cli("check", "-c", cfg)
     assert r.code == 2
     assert message in r.err and "policy.yaml" in r.err
+
+
+def test_repeated_outputs_each_take_the_format_of_their_extension(tmp_path: Path) -> None:
+    import stat
+
+    outs = [tmp_path / n for n in ("r.json", "r.sarif", "r.md", "r.xml", "r.prom")]
+    args = [a for o in outs for a in ("-o", str(o))]
+    r = cli("check", "-c", str(SAMPLE / "parity.toml"), *args)
+    assert r.code == 1 and r.out == ""
+    assert json.loads(outs[0].read_text())["schema_version"] == 1
+    assert json.loads(outs[1].read_text())["version"] == "2.1.0"
+    assert outs[2].read_text().startswith("#") and outs[3].read_text().startswith("<?xml")
+    assert "parity_audit_success" in outs[4].read_text()
+    assert all(o.stat().st_mode & stat.S_IROTH for o in outs)  # readable by node_exporter
+    bad = cli("check", "-c", str(SAMPLE / "parity.toml"), "-o", str(tmp_path / "x.weird"), *args)
+    assert bad.code == 2 and "x.weird" in bad.err
+    assert not (tmp_path / "x.weird").exists()

