@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from parity import __version__
+from parity.cli_audit import BaselineOpt, EnvsOpt, StoreOpt, register
 from parity.cli_support import (
+    EXIT_CODES,
     ConfigOpt,
     DebugOpt,
     FailOnOpt,
@@ -35,13 +37,6 @@ from parity.cli_support import (
 )
 from parity.exitcodes import ExitCode
 
-if TYPE_CHECKING:
-    pass
-
-EXIT_CODES = (
-    "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error; "
-    "3 incomplete audit (a source could not be read); 4 internal error; 130 interrupted."
-)
 app = typer.Typer(
     name="parity",
     help="Audit whether staging really mirrors production; gate deploys on it.",
@@ -58,10 +53,7 @@ app = typer.Typer(
 @handled
 def check(
     config: ConfigOpt = None,
-    env: Annotated[
-        list[str] | None,
-        typer.Option("--env", "-e", help="Only these environments (repeatable).", metavar="NAME"),
-    ] = None,
+    env: EnvsOpt = None,
     snapshots: Annotated[
         Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
     ] = None,
@@ -71,6 +63,7 @@ def check(
     allow_incomplete: Annotated[
         bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
     ] = False,
+    baseline: BaselineOpt = None,
     min_severity: MinSeverityOpt = "info",
     hide_waived: HideWaivedOpt = False,
     no_color: NoColorOpt = False,
@@ -83,18 +76,13 @@ def check(
     --fail-on warning`; `parity check --snapshots snaps/ -f markdown --min-severity warning`.
     """
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
-    from parity.pipeline import (
-        build_report,
-        collect_environment,
-        end_progress,
-        gc_paused,
-        stderr_progress,
-    )
-    from parity.secrets import SecretGuard
+    from parity.cli_audit import gather
+    from parity.pipeline import build_report, gc_paused
     from parity.settings import load_settings
     from parity.store import FsStore
 
     settings = load_settings(config)
+    policy = project_policy(settings, baseline)
     if snapshots is not None:
         from parity.pipeline import missing_snapshot
 
@@ -106,27 +94,7 @@ def check(
             snaps.setdefault(name, missing_snapshot(name, snapshots))
         snaps = {k: v for k, v in snaps.items() if k in wanted}
     else:
-        if not settings.environments:
-            from parity.errors import ConfigError
-
-            raise ConfigError(
-                "no environments configured: looked for --config, PARITY_CONFIG, "
-                "./parity.toml and [tool.parity] in ./pyproject.toml",
-                hint="create parity.toml (see the README's Configuration section)",
-            )
-        names = settings.select(env)
-        guard, progress = SecretGuard(), stderr_progress()
-        policy = project_policy(settings)
-        with gc_paused():
-            snaps = {
-                n: collect_environment(
-                    settings, n, guard=guard, progress=progress, debug=debug, policy=policy
-                )
-                for n in names
-            }
-        end_progress(progress)
-    if snapshots is not None:
-        policy = project_policy(settings)
+        snaps = gather(settings, env, debug=debug, policy=policy)
     with gc_paused():
         report = build_report(snaps, settings, settings.reference, policy=policy)
     finish(report, policy, view, fail_on, allow_incomplete)
@@ -166,6 +134,7 @@ def diff(
         Path | None,
         typer.Option("--policy", help="Policy file (default: the project's, else the built-in)."),
     ] = None,
+    store: StoreOpt = None,
     format: FormatOpt = None,
     output: OutputsOpt = None,
     fail_on: FailOnOpt = "error",
@@ -176,10 +145,12 @@ def diff(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Compare two environments or snapshot files; the first is the reference.
+    """Compare two environments, snapshot files or stored snapshots; the first is the
+    reference.
 
     Examples: `parity diff production staging`; `parity diff snaps/prod.json snaps/stg.json
-    --policy policy.yaml -f markdown`. The report header names the policy used.
+    --policy policy.yaml -f markdown`; `parity diff production@latest~1 production` (what
+    changed in production since the previous stored snapshot); `production@2026-11-20`.
     """
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.pipeline import build_report, collect_environment
@@ -189,21 +160,35 @@ def diff(
     def is_file(x: str) -> bool:
         return x.endswith(".json") and Path(x).is_file()
 
-    need_config = not (is_file(reference) and is_file(other))
+    def stored(x: str) -> bool:
+        return "@" in x and not is_file(x)
+
+    need_config = not all(is_file(x) or stored(x) for x in (reference, other))
     settings = load_settings(config) if need_config or find_config(config) else Settings()
 
     def get(x: str) -> Any:
         if is_file(x):
             return load_snapshot(Path(x))
+        if stored(x):
+            from parity.cli_audit import history_of
+
+            return history_of(settings, store).resolve(x)
         return collect_environment(settings, x, debug=debug)
 
     a, b = get(reference), get(other)
     if a.environment == b.environment:
-        from parity.errors import ConfigError
+        if not (stored(reference) or stored(other)):
+            from parity.errors import ConfigError
 
-        raise ConfigError(
-            f"both sides are environment {a.environment!r}; compare two different ones"
+            raise ConfigError(
+                f"both sides are environment {a.environment!r}; compare two different ones, "
+                f"or one with its past ({a.environment}@latest~1)"
+            )
+        # One environment against its own past: the sides are told apart by when.
+        a = a.model_copy(
+            update={"environment": reference if stored(reference) else f"{a.environment}@now"}
         )
+        b = b.model_copy(update={"environment": other if stored(other) else f"{b.environment}@now"})
     if policy_file is not None:
         from parity.policies import load_policy
 
@@ -304,6 +289,9 @@ def schema(debug: DebugOpt = False) -> None:
     from parity.reports.json_report import report_schema
 
     emit(report_schema(), None)
+
+
+register(app)
 
 
 def _version(value: bool) -> None:

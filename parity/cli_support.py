@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_CODES = (
+    "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error; "
+    "3 incomplete audit (a source could not be read); 4 internal error; 130 interrupted."
+)
+
 
 def handled(fn: F) -> F:
     """The one error handler: expected errors print one line and map to their exit code."""
@@ -145,10 +150,10 @@ def emit(text: str, output: Path | None) -> None:
         raise ConfigError(f"cannot write {output}: {e.strerror}") from e
 
 
-def project_policy(settings: Settings) -> Policy:
+def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
     from parity.pipeline import project_policy
 
-    return project_policy(settings)
+    return project_policy(settings, baseline)
 
 
 class View:
@@ -225,11 +230,18 @@ def render(
     return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
 
 
-def finish(report: Report, policy: Policy, view: View, fail_on: str, allow: bool) -> None:
+def finish(
+    report: Report,
+    policy: Policy,
+    view: View,
+    fail_on: str,
+    allow: bool,
+    only_new: bool = False,
+) -> None:
     for warning in report.warnings:
         typer.echo(f"parity: warning: {warning}", err=True)
-    line = verdict(report, fail_on, allow)
-    code = int(gate(report, fail_on, allow))
+    line = verdict(report, fail_on, allow, only_new)
+    code = int(gate(report, fail_on, allow, only_new))
     for fmt, output in view.targets:
         if view.quiet and output is None:
             typer.echo(line)

@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from parity.findings import Report
+    from parity.findings import Finding, Report
 
 
 class ExitCode(IntEnum):
@@ -27,7 +27,12 @@ class ExitCode(IntEnum):
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
 
-def gate(report: Report, fail_on: str, allow_incomplete: bool) -> ExitCode:
+def _counted(report: Report, only_new: bool) -> list[Finding]:
+    """The findings a gate looks at: unwaived, and with --fail-on-new only the new ones."""
+    return [f for f in report.findings if not f.waived and (not only_new or f.status == "new")]
+
+
+def gate(report: Report, fail_on: str, allow_incomplete: bool, only_new: bool = False) -> ExitCode:
     """Exit code for a report under --fail-on / --allow-incomplete.
 
     An incomplete audit exits 3 even when findings exist: "we could not see everything" is the
@@ -40,14 +45,14 @@ def gate(report: Report, fail_on: str, allow_incomplete: bool) -> ExitCode:
     if fail_on == "never":
         return ExitCode.OK
     threshold = Severity(fail_on).rank
-    failing = any(f.severity.rank >= threshold for f in report.findings if not f.waived)
+    failing = any(f.severity.rank >= threshold for f in _counted(report, only_new))
     return ExitCode.FINDINGS if failing else ExitCode.OK
 
 
-def verdict(report: Report, fail_on: str, allow_incomplete: bool) -> str:
+def verdict(report: Report, fail_on: str, allow_incomplete: bool, only_new: bool = False) -> str:
     """The one line a person reads first: PASS, FAIL (with what fails) or INCOMPLETE."""
-    code = gate(report, fail_on, allow_incomplete)
-    gate_note = f"(gate: --fail-on {fail_on})"
+    code = gate(report, fail_on, allow_incomplete, only_new)
+    gate_note = f"(gate: --fail-on {fail_on}{' --fail-on-new' if only_new else ''})"
     if code is ExitCode.INCOMPLETE:
         n = len(report.errors)
         return f"INCOMPLETE: {n} source{'s' if n != 1 else ''} could not be read {gate_note}"
@@ -56,9 +61,9 @@ def verdict(report: Report, fail_on: str, allow_incomplete: bool) -> str:
     from parity.findings import Severity
 
     threshold = Severity(fail_on).rank
-    failing = [f for f in report.findings if not f.waived and f.severity.rank >= threshold]
+    failing = [f for f in _counted(report, only_new) if f.severity.rank >= threshold]
     by: dict[str, int] = {}
     for f in failing:
         by[f.severity.value] = by.get(f.severity.value, 0) + 1
     parts = [f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}" for sev, n in by.items()]
-    return f"FAIL: {', '.join(parts)} {gate_note}"
+    return f"FAIL: {', '.join(parts)}{' new' if only_new else ''} {gate_note}"

@@ -73,6 +73,10 @@ class Finding(_Frozen):
         description="Stable id of the root cause (the key, image or secret at its source); "
         "findings sharing it in one environment describe one problem.",
     )
+    status: Literal["new", "persisting"] | None = Field(
+        default=None,
+        description="`parity audit` only: new since the previous audit, or persisting.",
+    )
 
 
 class ToolInfo(_Frozen):
@@ -120,6 +124,18 @@ class FindingGroup(_Frozen):
     findings: list[str] = Field(description="Ids of its findings.")
 
 
+class AuditInfo(_Frozen):
+    """How this audit compares with the previous one in the store (`parity audit`)."""
+
+    previous_at: datetime | None = Field(description="When the previous audit ran; None: first.")
+    new: int = Field(description="Unwaived findings not in the previous audit.")
+    persisting: int = Field(description="Unwaived findings already in the previous audit.")
+    resolved: list[Finding] = Field(
+        description="Previous unwaived findings gone now (only for environments collected "
+        "completely this time: an unreadable source resolves nothing)."
+    )
+
+
 class Report(_Frozen):
     """The audit result: what `parity check --format json` prints."""
 
@@ -140,3 +156,4 @@ class Report(_Frozen):
         default_factory=list, description="Notes about how the audit was run (never findings)."
     )
     summary: Summary
+    audit: AuditInfo | None = Field(default=None, description="`parity audit` only.")

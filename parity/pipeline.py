@@ -145,13 +145,20 @@ def missing_snapshot(environment: str, directory: object) -> Snapshot:
     )
 
 
-def project_policy(settings: Settings) -> Policy:
-    """The built-in pack with the project's policy file merged in."""
+def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
+    """The built-in pack with the project's policy file merged in, and the baseline's waivers
+    (`--baseline`, else the settings' `baseline`) added."""
     from parity.policies import check_environments, load_policy
 
     path = settings.resolve_path(settings.policy) if settings.policy else None
     policy = load_policy(path)
     check_environments(policy, settings.environments, str(path or "policy"))
+    chosen = baseline or settings.baseline
+    if chosen:
+        from parity.baseline import load_baseline
+
+        waivers = load_baseline(settings.resolve_path(chosen))
+        policy = policy.model_copy(update={"waivers": [*policy.waivers, *waivers]})
     return policy
 
 
@@ -164,9 +171,10 @@ def production_roles(
     look like a staging leak. Returns the roles and warnings about the choice."""
     roles, warnings = {}, []
     for env in envs:
-        cfg = settings.environments.get(env)
+        name = env.split("@", 1)[0]  # `production@latest~1`: production's past has its role
+        cfg = settings.environments.get(name)
         explicit = cfg.production_like if cfg else None
-        roles[env] = explicit if explicit is not None else policy.is_production_like(env)
+        roles[env] = explicit if explicit is not None else policy.is_production_like(name)
         if env == reference and explicit is None and not roles[env]:
             roles[env] = True
             warnings.append(

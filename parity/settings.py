@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         "inside this directory; default: the config file's directory.",
     )
     max_file_mb: float = Field(default=50, gt=0, description="Largest source file read.")
+    store: str = Field(
+        default=".parity",
+        description="Snapshot history: a directory (relative to the config) or s3://bucket/prefix.",
+    )
+    baseline: str | None = Field(
+        default=None, description="Baseline file (`parity baseline`) honoured by check and audit."
+    )
     config_dir: Path = Field(default=Path("."), description="Directory paths are relative to.")
     config_file: str = Field(default="<defaults>", description="Where settings were read from.")
 

@@ -1,0 +1,151 @@
+"""Object stores for the snapshot history: a local directory or an S3 prefix.
+
+The history only ever *creates* objects under unique names and reads or deletes them, so two
+audits writing at once never clobber each other: creation is exclusive (a hard link on disk,
+`If-None-Match: *` on S3), and a name holds the content's digest.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+from parity.errors import ConfigError, SnapshotError
+
+
+class ObjectStore(ABC):
+    """Immutable named byte objects under one root."""
+
+    url: str
+
+    @abstractmethod
+    def create(self, key: str, data: bytes) -> bool:
+        """Create `key` unless it exists (then False: same name, same content)."""
+
+    @abstractmethod
+    def read(self, key: str) -> bytes:
+        """An object's bytes; SnapshotError when missing or unreadable."""
+
+    @abstractmethod
+    def keys(self, prefix: str) -> list[str]:
+        """Keys under a prefix, sorted."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove an object (missing is fine)."""
+
+
+class LocalObjects(ObjectStore):
+    """A directory; creation is write-temp + fsync + hard link (atomic and exclusive)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.url = str(self.root)
+
+    def create(self, key: str, data: bytes) -> bool:
+        path = self.root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                return False
+            return True
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def read(self, key: str) -> bytes:
+        try:
+            return (self.root / key).read_bytes()
+        except OSError as e:
+            raise SnapshotError(f"cannot read {self.root / key}: {e.strerror}") from e
+
+    def keys(self, prefix: str) -> list[str]:
+        base = self.root / prefix
+        if not base.is_dir():
+            return []
+        return sorted(
+            p.relative_to(self.root).as_posix()
+            for p in base.rglob("*")
+            if p.is_file() and not p.name.startswith(".tmp-")
+        )
+
+    def delete(self, key: str) -> None:
+        (self.root / key).unlink(missing_ok=True)
+
+
+class S3Objects(ObjectStore):
+    """`s3://bucket/prefix`; boto3 is imported only when such a store is used."""
+
+    def __init__(self, url: str, endpoint_url: str | None = None) -> None:
+        rest = url[len("s3://") :]
+        self.bucket, _, prefix = rest.partition("/")
+        if not self.bucket:
+            raise ConfigError(f"store {url!r} names no bucket", hint="s3://bucket/prefix")
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.url = url
+        self.endpoint_url = endpoint_url or os.environ.get("PARITY_S3_ENDPOINT_URL")
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("s3", endpoint_url=self.endpoint_url)
+        return self._client
+
+    def create(self, key: str, data: bytes) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.prefix + key, Body=data, IfNoneMatch="*"
+            )
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code")
+            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise SnapshotError(f"cannot write {self.url}/{key}: {code}") from e
+        return True
+
+    def read(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
+            data: bytes = body.read()
+            return data
+        except ClientError as e:
+            code = e.response.get("Error", {}).get("Code")
+            raise SnapshotError(f"cannot read {self.url}/{key}: {code}") from e
+
+    def keys(self, prefix: str) -> list[str]:
+        out: list[str] = []
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix
+        )
+        for page in pages:
+            out += [o["Key"][len(self.prefix) :] for o in page.get("Contents", [])]
+        return sorted(out)
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
+
+
+def open_store(url: str, base: Path) -> ObjectStore:
+    """A store from `--store`: `s3://bucket/prefix`, else a directory (relative to base)."""
+    if url.startswith("s3://"):
+        return S3Objects(url)
+    if "://" in url:
+        raise ConfigError(f"unsupported store {url!r}", hint="a directory or s3://bucket/prefix")
+    path = Path(os.path.expanduser(url))
+    return LocalObjects(path if path.is_absolute() else base / path)
