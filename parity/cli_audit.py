@@ -162,6 +162,7 @@ def audit(
         report = build_report(snaps, settings, settings.reference, policy=policy)
     audits = history.audits()
     previous = load_report(history.read_audit(audits[-1]), audits[-1]) if audits else None
+    view.trend = history.trend()
     report = mark(report, previous)
     key = history.save_audit(render_json(report), report.generated_at)
     typer.echo(f"parity: stored audit {history.objects.url}/{key}", err=True)

@@ -179,6 +179,7 @@ class View:
             self.targets = [(fmt or "table", None)]
         self.fmt, self.output = self.targets[0]
         self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
+        self.trend: tuple[tuple[str, str, float], ...] = ()  # earlier audits' scores (HTML)
         tty = not outputs and sys.stdout.isatty()
         self.color = tty and not no_color and "NO_COLOR" not in os.environ
         self.width = shutil.get_terminal_size((80, 24)).columns if tty else 80  # piped: stable
@@ -226,6 +227,7 @@ def render(
         verdict=line,
         min_severity=view.min_severity,
         hide_waived=view.hide_waived,
+        trend=view.trend,
     )
     return get_formatter(view.fmt)(report, (policy or default_policy()).rules, options)
 

@@ -21,6 +21,7 @@ FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "prometheus": ("parity.reports.prometheus", "render_prometheus", (".prom",)),
     "github": ("parity.reports.github", "render_github", ()),
     "sarif": ("parity.reports.sarif", "render_sarif", (".sarif",)),
+    "html": ("parity.reports.html", "render_html", (".html", ".htm")),
 }
 
 

@@ -19,7 +19,7 @@ class RenderOptions:
 
     width: columns of the terminal (table); color: ANSI severity colours; verdict: the final
     PASS/FAIL line; min_severity / hide_waived: what to leave out; max_chars: the Markdown
-    size cap (GitHub comments hold 65,536 characters).
+    size cap (GitHub comments hold 65,536 characters); trend: earlier audits' scores (HTML).
     """
 
     width: int = 80
@@ -28,6 +28,8 @@ class RenderOptions:
     min_severity: str = "info"
     hide_waived: bool = False
     max_chars: int = 60_000
+    # HTML: scores of earlier audits, (ISO time, environment, score), for the drift chart
+    trend: tuple[tuple[str, str, float], ...] = ()
 
 
 class Formatter(Protocol):

@@ -202,6 +202,19 @@ class History:
     def audits(self) -> list[str]:
         return self.objects.keys("audits/")
 
+    def trend(self, limit: int = 30) -> tuple[tuple[str, str, float], ...]:
+        """(time, environment, score) of the latest `limit` stored audits, for the HTML
+        drift chart; an unreadable audit is skipped (the chart is a view, not a verdict)."""
+        out: list[tuple[str, str, float]] = []
+        for key in self.audits()[-limit:]:
+            try:
+                doc = json.loads(self.read_audit(key))
+                when = str(doc["generated_at"])
+                out += [(when, p["environment"], float(p["score"])) for p in doc["score"]["pairs"]]
+            except (SnapshotError, ValueError, KeyError, TypeError):
+                continue
+        return tuple(out)
+
     def read_audit(self, key: str) -> str:
         data = self.objects.read(key)
         digest = key.rsplit("-", 1)[-1].removesuffix(".json")
