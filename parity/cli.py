@@ -291,6 +291,36 @@ def schema(debug: DebugOpt = False) -> None:
     emit(report_schema(), None)
 
 
+@app.command(epilog=EXIT_CODES)
+@handled
+def init(
+    directory: Annotated[Path, typer.Argument(help="Repository to scan.")] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing parity.toml.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Scaffold a commented, valid parity.toml from the repository's per-environment files.
+
+    Example: `parity init && parity check`.
+    """
+    from parity.errors import ConfigError
+    from parity.scaffold import render as scaffold
+    from parity.scaffold import scan
+
+    target = directory / "parity.toml"
+    if target.exists() and not force:
+        raise ConfigError(f"{target} exists", hint="use --force to overwrite it")
+    found = scan(directory)
+    emit(scaffold(directory, found), target)
+    envs = sorted({f.env for f in found})
+    typer.echo(
+        f"parity: wrote {target}: {len(found)} source file(s) in "
+        f"{len(envs)} environment(s) ({', '.join(envs) or 'none found'})",
+        err=True,
+    )
+
+
 register(app)
 
 

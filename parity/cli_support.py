@@ -177,6 +177,8 @@ class View:
         )
         if not self.targets:
             self.targets = [(fmt or "table", None)]
+        elif len(outputs) > 1 and fmt:  # files by extension, and --format on stdout
+            self.targets.append((fmt, None))
         self.fmt, self.output = self.targets[0]
         self.min_severity, self.hide_waived, self.quiet = min_severity, hide_waived, quiet
         self.trend: tuple[tuple[str, str, float], ...] = ()  # earlier audits' scores (HTML)

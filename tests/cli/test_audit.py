@@ -216,3 +216,38 @@ def test_sharded_collection_then_one_evaluator_on_s3(
     report = json.loads(r.out)
     assert report["complete"] and r.code == 1
     assert {f["subject"] for f in report["findings"]} == {"config:app:CACHE_TTL"}
+
+
+CM = "kind: ConfigMap\nmetadata: {{name: app}}\ndata: {{L: {value}}}\n"
+
+
+def test_init_scaffolds_a_config_that_check_runs(tree: Any) -> None:
+    root = tree(
+        {
+            ".env.production": "A=1\nB=2\n",
+            ".env.staging": "A=1\n",
+            ".env.example": "A=\n",
+            "config/default.json": '{"x": 1}',
+            "config/production.json": '{"y": 1}',
+            "config/staging.json": '{"y": 2}',
+            "chart/values.yaml": "image: web:1\n",
+            "chart/values-prod.yaml": "replicas: 3\n",
+            "chart/values-staging.yaml": "replicas: 1\n",
+            "k8s/overlays/staging/cm.yaml": CM.format(value="d"),
+            "k8s/overlays/production/cm.yaml": CM.format(value="i"),
+        }
+    )
+    r = cli("init", str(root))
+    assert r.code == 0, r.err
+    text = (root / "parity.toml").read_text()
+    assert 'reference = "production"' in text and ".env.example" not in text
+    assert '["config/default.json", "config/staging.json"]' in text  # layered like node-config
+    report = json.loads(cli("check", "-c", str(root / "parity.toml"), "-f", "json").out)
+    assert report["complete"]
+    assert {f["subject"] for f in report["findings"]} == {
+        "config:env:B",
+        "config:config:y",
+        "config:chart-values:replicas",
+        "config:k8s/ConfigMap/app:L",
+    }
+    assert cli("init", str(root)).code == 2  # never overwrites without --force

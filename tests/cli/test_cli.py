@@ -214,3 +214,10 @@ def test_repeated_outputs_each_take_the_format_of_their_extension(tmp_path: Path
     bad = cli("check", "-c", str(SAMPLE / "parity.toml"), "-o", str(tmp_path / "x.weird"), *args)
     assert bad.code == 2 and "x.weird" in bad.err
     assert not (tmp_path / "x.weird").exists()
+
+
+def test_format_goes_to_stdout_beside_several_files(tmp_path: Path) -> None:
+    outs = [tmp_path / "r.sarif", tmp_path / "r.md"]
+    args = [a for o in outs for a in ("-o", str(o))]
+    r = cli("check", "-c", str(SAMPLE / "parity.toml"), *args, "-f", "github")
+    assert r.out.startswith("::") and all(o.is_file() for o in outs)
