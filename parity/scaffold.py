@@ -88,35 +88,19 @@ def scan(root: Path) -> list[Found]:
                 found.append(Found(env, "config-file", rel, layered))
             continue
         parts = rel.split("/")
-        if p.suffix in (".yml", ".yaml") and any(
-            d in ("overlays", "k8s", "kubernetes", "deploy", "manifests") for d in parts[:-1]
-        ):
+        if p.suffix in (".yml", ".yaml") and any(d in _K8S_DIRS for d in parts[:-1]):
             for i, d in enumerate(parts[:-1]):
                 env = _token_env(d)
                 if env:
                     k8s_dirs.add((env, "/".join(parts[: i + 1])))
                     break
             continue
-        if (
-            p.suffix in (".json", ".yaml", ".yml", ".toml")
-            and parts[:-1]
-            and parts[-2] in ("config", "configs", "settings")
-        ):
-            env = (
-                _token_env(p.stem)
-                if p.stem.lower() in {a for v in DEFAULT_ALIASES.values() for a in v}
-                else None
-            )
+        in_config_dir = len(parts) > 1 and parts[-2] in ("config", "configs", "settings")
+        if in_config_dir and p.suffix in (".json", ".yaml", ".yml", ".toml"):
+            env = _token_env(p.stem) if p.stem.lower() in _ALIASES else None
             if env:
-                base = next(
-                    (
-                        p.parent / f"default{p.suffix}"
-                        for _ in [0]
-                        if (p.parent / f"default{p.suffix}").is_file()
-                    ),
-                    None,
-                )
-                layered = base.relative_to(root).as_posix() if base else None
+                base = p.parent / f"default{p.suffix}"
+                layered = base.relative_to(root).as_posix() if base.is_file() else None
                 found.append(Found(env, "config-file", rel, layered))
     for env, d in sorted(k8s_dirs):
         files = sorted(
