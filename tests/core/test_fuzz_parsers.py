@@ -99,3 +99,13 @@ def test_policy_and_settings_loaders(tmp_path_factory: pytest.TempPathFactory, t
     _only_our_errors(lambda _t: load_policy(d / "policy.yaml"), text)
     (d / "parity.toml").write_text(text, encoding="utf-8", errors="surrogatepass")
     _only_our_errors(lambda _t: load_settings(str(d / "parity.toml")), text)
+
+
+def test_yaml_goes_through_libyaml_and_falls_back_for_redefined_anchors() -> None:
+    from parity.yamlio import load_yaml_documents, yaml_nodes
+
+    loader, nodes = yaml_nodes("a: 1\nb:\n  c: 2\n", "x.yaml")
+    assert "CSafeLoader" in [c.__name__ for c in type(loader).__mro__]
+    assert nodes[0].value[1][1].value[0][0].start_mark.line == 2  # `c` on line 3
+    docs = load_yaml_documents("a: &x 1\nb: *x\nc: &x 2\nd: *x\n", "y.yaml")
+    assert docs == [{"a": 1, "b": 1, "c": 2, "d": 2}]
