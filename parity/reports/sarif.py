@@ -129,4 +129,5 @@ def render_sarif(
         },
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    # compact: the C encoder (json.dumps with indent runs in Python, 10x slower at 40k results)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -96,3 +96,22 @@ def test_sarif_validates_against_the_schema_and_is_read_back(tmp_path: Path) -> 
     waived = [r for r in run["results"] if "suppressions" in r]
     assert len(waived) == sum(f["waived"] for f in report["findings"]) > 0
     assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_table_wrap_matches_textwrap() -> None:
+    import textwrap
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from parity.reports.table import _wrap
+
+    words = st.text(alphabet="abcdefghij-/.:", min_size=1, max_size=30)
+
+    @given(st.lists(words, max_size=30), st.integers(min_value=10, max_value=90))
+    def same(ws: list[str], width: int) -> None:
+        text = " ".join(ws)
+        expected = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        assert _wrap(text, width) == (expected or [""])
+
+    same()
