@@ -134,10 +134,12 @@ class _Scanner:
         return DotenvEntry(key, value, line)
 
 
-# One plain `KEY=value` line (no quotes, no '#'): the common case, parsed by one regex.
-_SIMPLE = re.compile(
+# One plain `KEY=value` line (no quotes, no '#'): the common case, parsed by one regex that
+# stops at the end of its line (MULTILINE `$`; trailing whitespace but no newline).
+_SIMPLE_LINE = re.compile(
     r"[ \t]*(?>(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*"
-    r"([^'\"#\s](?:[^#\n]*[^#\s])?)?\s*\Z"
+    r"([^'\"#\s](?:[^#\n]*[^#\s])?)?[^\S\n]*$",
+    re.MULTILINE,
 )
 
 
@@ -151,21 +153,23 @@ def parse_dotenv(text: str, path: str, *, fast: bool = True) -> list[DotenvEntry
     text = text.lstrip("\ufeff")
     s = _Scanner(text, path)
     entries: list[DotenvEntry] = []
+    append = entries.append
     size = len(text)
-    simple = _SIMPLE.match
-    while s.pos < size:
+    simple = _SIMPLE_LINE.match
+    pos, line = 0, 1  # locals, not scanner attributes: this loop runs once per line
+    while pos < size:
         if fast:
-            end = text.find("\n", s.pos)
-            end = size if end < 0 else end
-            m = simple(text, s.pos, end)
+            m = simple(text, pos)
             if m:
-                entries.append(DotenvEntry(m[1], m[2] or "", s.line))
-                s.pos = end + 1
-                s.line += 1
+                append(DotenvEntry(m[1], m[2] or "", line))
+                pos = m.end() + 1
+                line += 1
                 continue
+        s.pos, s.line = pos, line
         entry = s.next_entry()
         if entry is not None:
-            entries.append(entry)
+            append(entry)
+        pos, line = s.pos, s.line
     return entries
 
 
@@ -187,22 +191,21 @@ def transform(
 ) -> CollectorResult:
     """Entries to records: last assignment wins (as in shells and Compose); repeats are noticed."""
     result = CollectorResult()
-    seen: dict[str, int] = {}
+    last: dict[str, DotenvEntry] = {}
     for e in entries:
-        if e.key in seen:
+        prev = last.get(e.key)
+        if prev is not None:
             result.notices.append(
                 Notice(
                     code="duplicate-key",
                     subject=e.key,
                     source=f"{shown}:{e.line}",
-                    message=f"{e.key} is assigned twice ({shown}:{seen[e.key]} and line "
+                    message=f"{e.key} is assigned twice ({shown}:{prev.line} and line "
                     f"{e.line}); the last one wins",
                 )
             )
-        seen[e.key] = e.line
-    last = {e.key: e for e in entries}
-    for e in last.values():
-        result.records.append(
-            ctx.config_entry(scope, e.key, e.value, f"{shown}:{e.line}", env_var=True)
-        )
+        last[e.key] = e
+    result.records = ctx.env_entries(
+        scope, [(e.key, e.value, f"{shown}:{e.line}") for e in last.values()]
+    )
     return result

@@ -188,6 +188,22 @@ class CollectContext:
             )
         return text
 
+    def env_entries(self, scope: str, items: list[tuple[str, str, str]]) -> list[Record]:
+        """Environment variables (key, text value, source) as config entries, in bulk: the
+        same classification as `config_entry`, without a call chain per record (a 1M-line
+        .env spends most of its collection time here)."""
+        classify = self.guard.classify
+        make = ConfigEntry
+        out: list[Record] = []
+        append = out.append
+        for key, value, source in items:
+            if value[:1] in ("[", "{"):
+                append(self.config_entry(scope, key, value, source, env_var=True))
+                continue
+            stored, fingerprint = classify(key, value)
+            append(make(scope, key, stored, source, fingerprint, None, True))
+        return out
+
     def config_entry(
         self, scope: str, key: str, raw: Any, source: str, *, env_var: bool = False
     ) -> ConfigEntry:
