@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -247,8 +248,8 @@ def build_report(
 def stderr_progress() -> Progress | None:
     """Progress only when a person is watching: one line on stderr, rewritten in place (and
     cleared by `end_progress`), nothing at all when stderr is piped."""
-    if not sys.stderr.isatty():
-        return None
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        return None  # piped, or a terminal that cannot rewrite a line
 
     def show(msg: str) -> None:
         import shutil

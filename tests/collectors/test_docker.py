@@ -255,3 +255,25 @@ def test_hanging_engine_times_out_with_exit_3(tree: Any, hanging_socket: Path) -
     assert r.code == 3, r.err
     (err,) = json.loads(r.out)["errors"]
     assert "did not answer in time" in err["hint"]
+
+
+def test_host_comes_from_parity_env_vars_over_the_file(
+    tree: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = (
+        tree(
+            {
+                "parity.toml": """
+            [environments.production]
+            sources = [{ type = "docker" }]
+            [environments.production.docker]
+            host = "unix:///from-the-file.sock"
+            """
+            }
+        )
+        / "parity.toml"
+    )
+    monkeypatch.setenv("PARITY_ENVIRONMENTS__PRODUCTION__DOCKER__HOST", f"unix://{tmp_path}/e.sock")
+    monkeypatch.setenv("DOCKER_HOST", "unix:///from-docker-host.sock")
+    (err,) = json.loads(check(config).out)["errors"]
+    assert f"{tmp_path}/e.sock" in err["message"]
