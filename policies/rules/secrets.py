@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from parity.diff import EnvIndex, subject_of
+from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
 from parity.secrets import key_mismatch
 
@@ -36,23 +36,22 @@ def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
             )
 
 
-def _fingerprints(index: EnvIndex) -> dict[str, list[ConfigEntry | SecretRef]]:
+def _fingerprints(ctx: RuleContext, env: str) -> dict[str, list[ConfigEntry | SecretRef]]:
     out: dict[str, list[ConfigEntry | SecretRef]] = defaultdict(list)
-    for kind in (Kind.CONFIG, Kind.SECRET_REF):
-        for r in index.kind_records(kind):
-            if isinstance(r, ConfigEntry | SecretRef) and r.fingerprint:
-                out[r.fingerprint].append(r)
+    for r in ctx.fingerprinted(env):
+        if r.fingerprint:
+            out[r.fingerprint].append(r)
     return out
 
 
 @rule("secret-shared")
 def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
     """The same keyed fingerprint in two environments: one credential, two environments."""
-    ref_fps = _fingerprints(ctx.indexes[ctx.reference])
+    ref_fps = _fingerprints(ctx, ctx.reference)
     for env in ctx.pairs:
         if ctx.production_like[env] and ctx.production_like[ctx.reference]:
             continue  # production-like peers (canary) share production credentials by design
-        for fp, records in sorted(_fingerprints(ctx.indexes[env]).items()):
+        for fp, records in sorted(_fingerprints(ctx, env).items()):
             if fp not in ref_fps:
                 continue
             ref_names = ", ".join(sorted({where(r) for r in ref_fps[fp]}))
@@ -78,8 +77,8 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
     if not referenced:
         return
     for env in ctx.envs:
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
-            if not isinstance(r, ConfigEntry) or not r.fingerprint:
+        for r in ctx.fingerprinted(env):
+            if not isinstance(r, ConfigEntry):
                 continue
             if r.secret and r.value_ref is None and (r.scope, r.key) in referenced:
                 yield Draft(
