@@ -1,9 +1,11 @@
 """`parity init`: a commented, valid parity.toml guessed from what a repository holds.
 
-Environments are guessed from names that carry an environment token (`.env.staging`,
-`config/production.json`, `values-prod.yaml`, `overlays/staging/`, `docker-compose.prod.yml`);
-each file kind maps to the collector that reads it. Everything found is listed in comments, so
-the user sees what was guessed and why.
+A file belongs to an environment when its path names exactly one (a directory such as
+`staging/` or `overlays/prod/`, or the file name: `.env.staging`, `config/production.json`,
+`values-prod.yaml`, `docker-compose.prod.yml`); its kind picks the collector (YAML holding
+`kind:` and `apiVersion:` is Kubernetes, compose files are compose, `.env*` dotenv, other
+YAML/JSON/TOML/INI config files, layered on `values.yaml` / `default.<ext>` beside them).
+Sources get the same name in every environment so they align.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from parity.settings import DEFAULT_ALIASES
 
 _SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".parity", "vendor", "dist"}
 _MAX_FILES = 20_000
-_K8S_DIRS = {"overlays", "k8s", "kubernetes", "deploy", "manifests"}
 _ALIASES = {a for v in DEFAULT_ALIASES.values() for a in v}
 
 
@@ -63,53 +64,77 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".ini")
+_KIND = re.compile(r"^kind:\s*\S", re.MULTILINE)
+_API_VERSION = re.compile(r"^apiVersion:\s*\S", re.MULTILINE)
+
+
+def _envs_in(rel: str) -> set[str]:
+    """Environments named by a path's directories and file name (`staging/api-prod.yml`
+    names two: ambiguous, left out)."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if name.startswith(".env"):
+        name = name[len(".env") :]
+    found = {_token_env(p) for p in [*parts[:-1], name]}
+    found.discard(None)
+    return found  # type: ignore[return-value]
+
+
+def _kind_of(p: Path, rel: str) -> str | None:
+    """Which collector reads a file, by name and (for YAML) by content."""
+    name = p.name
+    if name.startswith(".env"):
+        return None if name.endswith((".example", ".sample", ".template", ".dist")) else "dotenv"
+    if p.suffix not in _CONFIG_SUFFIXES:
+        return None
+    if re.match(r"(docker-)?compose[.-]", name):
+        return "compose"
+    if p.suffix in (".yml", ".yaml"):
+        try:
+            head = p.read_text(encoding="utf-8", errors="replace")[:200_000]
+        except OSError:
+            return None
+        if _KIND.search(head) and _API_VERSION.search(head):
+            return "k8s"
+    return "config-file"
+
+
+def _base_of(p: Path, root: Path) -> str | None:
+    """A file every environment's file is layered on: Helm's values.yaml beside
+    values-<env>.yaml, node-config's default.json beside <env>.json."""
+    for base in (p.parent / "values.yaml", p.parent / f"default{p.suffix}"):
+        if (
+            base != p
+            and base.is_file()
+            and (p.name.startswith("values") == (base.name == "values.yaml"))
+        ):
+            return base.relative_to(root).as_posix()
+    return None
+
+
+def _empty(p: Path) -> bool:
+    """An empty file is a placeholder: a source made of it would fail (empty is no pass)."""
+    try:
+        return not p.read_bytes().strip()
+    except OSError:
+        return True
+
+
 def scan(root: Path) -> list[Found]:
-    """What the repository holds per environment."""
+    """What the repository holds per environment: every file whose path names exactly one
+    environment (a directory such as `staging/` or `overlays/prod/`, or the file name such as
+    `.env.production`, `values-prod.yaml`, `config/staging.json`)."""
     found: list[Found] = []
-    k8s_dirs: set[tuple[str, str]] = set()
     for p in _walk(root):
         rel = p.relative_to(root).as_posix()
-        name = p.name
-        if name.startswith(".env.") and not name.endswith((".example", ".sample", ".template")):
-            env = _token_env(name[len(".env.") :])
-            if env:
-                found.append(Found(env, "dotenv", rel))
+        kind = _kind_of(p, rel)
+        envs = _envs_in(rel) if kind else set()
+        if kind is None or len(envs) != 1 or _empty(p):
             continue
-        if p.suffix in (".yml", ".yaml") and re.match(r"(docker-)?compose[.-]", name):
-            env = _token_env(name)
-            if env:
-                found.append(Found(env, "compose", rel))
-            continue
-        if p.suffix in (".yml", ".yaml") and re.match(r"values[.-]", name):
-            env = _token_env(name[len("values") :])
-            if env:
-                base = p.parent / "values.yaml"
-                layered = base.relative_to(root).as_posix() if base.is_file() else None
-                found.append(Found(env, "config-file", rel, layered))
-            continue
-        parts = rel.split("/")
-        if p.suffix in (".yml", ".yaml") and any(d in _K8S_DIRS for d in parts[:-1]):
-            for i, d in enumerate(parts[:-1]):
-                env = _token_env(d)
-                if env:
-                    k8s_dirs.add((env, "/".join(parts[: i + 1])))
-                    break
-            continue
-        in_config_dir = len(parts) > 1 and parts[-2] in ("config", "configs", "settings")
-        if in_config_dir and p.suffix in (".json", ".yaml", ".yml", ".toml"):
-            env = _token_env(p.stem) if p.stem.lower() in _ALIASES else None
-            if env:
-                base = p.parent / f"default{p.suffix}"
-                layered = base.relative_to(root).as_posix() if base.is_file() else None
-                found.append(Found(env, "config-file", rel, layered))
-    for env, d in sorted(k8s_dirs):
-        files = sorted(
-            q.relative_to(root).as_posix()
-            for q in (root / d).rglob("*")
-            if q.suffix in (".yml", ".yaml") and q.name != "kustomization.yaml" and q.is_file()
-        )
-        for f in files:
-            found.append(Found(env, "k8s", f))
+        (env,) = envs
+        layered = _base_of(p, root) if kind == "config-file" else None
+        found.append(Found(env, kind, rel, layered))
     return found
 
 
@@ -135,12 +160,19 @@ def render(root: Path, found: list[Found]) -> str:
         lines += [
             "# No per-environment files were found (.env.<env>, config/<env>.json,",
             "# values-<env>.yaml, overlays/<env>/, docker-compose.<env>.yml).",
-            "# Describe one environment per table:",
-            "[environments.production]",
-            'sources = [{ type = "dotenv", path = ".env.production", name = "app-env" }]',
+            "# Describe one environment per table, for example:",
+            "# [environments.production]",
+            '# sources = [{ type = "dotenv", path = ".env.production", name = "app-env" }]',
             "",
         ]
         return "\n".join(lines) + "\n"
+    # A type every environment has exactly one file of gets one name everywhere, however the
+    # files are named (compose.main.yaml in production, compose.staging.yaml in staging).
+    single = {
+        t
+        for t in _TYPE_NAMES
+        if all(sum(1 for f in by_env[e] if f.source_type == t) == 1 for e in order)
+    }
     for env in order:
         lines.append(f"[environments.{env}]")
         lines.append("sources = [")
@@ -148,7 +180,7 @@ def render(root: Path, found: list[Found]) -> str:
         for f in sorted(by_env[env], key=lambda f: (f.source_type, f.path)):
             if f.source_type == "k8s":
                 continue
-            name = _source_name(f)
+            name = _TYPE_NAMES[f.source_type] if f.source_type in single else _source_name(f)
             where = (
                 f"paths = {_toml([f.layered_on, f.path])}"
                 if f.layered_on
@@ -160,6 +192,9 @@ def render(root: Path, found: list[Found]) -> str:
         lines.append("]")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+_TYPE_NAMES = {"dotenv": "app-env", "compose": "compose", "config-file": "config"}
 
 
 def _source_name(f: Found) -> str:

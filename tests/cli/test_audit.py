@@ -218,7 +218,7 @@ def test_sharded_collection_then_one_evaluator_on_s3(
     assert {f["subject"] for f in report["findings"]} == {"config:app:CACHE_TTL"}
 
 
-CM = "kind: ConfigMap\nmetadata: {{name: app}}\ndata: {{L: {value}}}\n"
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: app}}\ndata: {{L: {value}}}\n"
 
 
 def test_init_scaffolds_a_config_that_check_runs(tree: Any) -> None:
@@ -227,6 +227,8 @@ def test_init_scaffolds_a_config_that_check_runs(tree: Any) -> None:
             ".env.production": "A=1\nB=2\n",
             ".env.staging": "A=1\n",
             ".env.example": "A=\n",
+            "staging/api-prod.yml": "x: 1\n",  # names two environments: left out
+            "staging/empty.yml": "",  # a placeholder: left out
             "config/default.json": '{"x": 1}',
             "config/production.json": '{"y": 1}',
             "config/staging.json": '{"y": 2}',
@@ -241,11 +243,12 @@ def test_init_scaffolds_a_config_that_check_runs(tree: Any) -> None:
     assert r.code == 0, r.err
     text = (root / "parity.toml").read_text()
     assert 'reference = "production"' in text and ".env.example" not in text
+    assert "api-prod" not in text and "empty.yml" not in text
     assert '["config/default.json", "config/staging.json"]' in text  # layered like node-config
     report = json.loads(cli("check", "-c", str(root / "parity.toml"), "-f", "json").out)
     assert report["complete"]
     assert {f["subject"] for f in report["findings"]} == {
-        "config:env:B",
+        "config:app-env:B",
         "config:config:y",
         "config:chart-values:replicas",
         "config:k8s/ConfigMap/app:L",
