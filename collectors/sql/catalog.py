@@ -103,6 +103,17 @@ def _column_definition(c: Column) -> str:
     return out
 
 
+def _digest(objects: list[SchemaObject]) -> str:
+    """One hash of the whole schema (tables, columns, indexes, constraints), for tools and
+    dashboards that only ask "same schema?"; the rules explain differences from the parts."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for o in sorted(objects, key=lambda o: o.key):
+        h.update(f"{o.key}\x1f{o.definition}\x1e".encode())
+    return h.hexdigest()
+
+
 def transform(catalog: Catalog, scope: str, location: str, ctx: CollectContext) -> list[Record]:
     """Records for one database source: server and extension versions as dependencies,
     non-default settings as configuration, per-table volume, schema structure, migration
@@ -146,6 +157,8 @@ def transform(catalog: Catalog, scope: str, location: str, ctx: CollectContext) 
     for k in catalog.constraints:
         key = f"constraint {qualified(k.schema, k.table, k.name)}"
         out.append(SchemaObject(scope, key, "constraint", k.definition, location))
+    schema = [r for r in out if isinstance(r, SchemaObject)]
+    out.append(SchemaObject(scope, "schema sha256", "digest", _digest(schema), location))
     out += [
         MigrationHead(scope, m.key, m.version, m.applied, f"{location} ({m.table})")
         for m in sorted(catalog.migrations, key=lambda m: m.key)

@@ -67,6 +67,8 @@ def test_transform_canned_catalog() -> None:
     assert schema["column public.users.email"] == "character varying(255)"
     assert schema["index public.orders.orders_user_idx"] == "btree (user_id)"
     assert schema["constraint public.orders.orders_pkey"] == "PRIMARY KEY (id)"
+    digest = next(r for r in by_kind["SchemaObject"] if r.object_type == "digest")
+    assert len(digest.definition) == 64 and digest.key == "schema sha256"
     (head,) = by_kind["MigrationHead"]
     assert isinstance(head, MigrationHead) and head.version == "a1b2c3d4e5f6"
     # settings go through the one secret classifier: the command's value is fingerprinted
