@@ -225,13 +225,24 @@ def test_no_canary_in_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert "Traceback" not in r.err, r.err
         outputs.extend([r.out, r.err])
 
-    for fmt in ("table", "json", "markdown"):
+    from parity.reports import FORMATTERS
+
+    for fmt in FORMATTERS:  # every format, human and machine
         run("check", "-c", c, "-f", fmt)
     saved = tmp_path / "out" / "report.json"
     run("check", "-c", c, "-f", "json", "-o", str(saved))
     outputs.append(saved.read_text())
-    for fmt in ("table", "json", "markdown"):
+    for fmt in FORMATTERS:
         run("report", str(saved), "-f", fmt)
+    store = tmp_path / "store"
+    for _ in range(2):  # the nightly path: stored snapshots, audits, the HTML chart
+        run("audit", "-c", c, "--store", str(store), "-o", str(tmp_path / "out" / "a.html"))
+    outputs += [p.read_text() for p in store.rglob("*.json")]
+    outputs.append((tmp_path / "out" / "a.html").read_text())
+    run("history", "staging", "-c", c, "--store", str(store))
+    run("diff", "staging@latest~1", "staging", "-c", c, "--store", str(store), "-f", "json")
+    run("baseline", "-c", c, "-o", str(tmp_path / "out" / "baseline.yaml"))
+    outputs.append((tmp_path / "out" / "baseline.yaml").read_text())
     snaps = tmp_path / "snaps"
     for env in ENVS:
         run("snapshot", env, "-c", c, "-o", str(snaps / f"{env}.json"))
