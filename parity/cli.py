@@ -55,7 +55,8 @@ def check(
     config: ConfigOpt = None,
     env: EnvsOpt = None,
     snapshots: Annotated[
-        Path | None, typer.Option("--snapshots", help="Use saved snapshots from this directory.")
+        Path | None,
+        typer.Option("--snapshots", help="Use saved snapshots from this directory.", metavar="DIR"),
     ] = None,
     format: FormatOpt = None,
     output: OutputsOpt = None,
@@ -127,12 +128,21 @@ def snapshot(
 @app.command(epilog=EXIT_CODES)
 @handled
 def diff(
-    reference: Annotated[str, typer.Argument(help="Reference: env name or snapshot file.")],
-    other: Annotated[str, typer.Argument(help="Compared: env name or snapshot file.")],
+    reference: Annotated[
+        str,
+        typer.Argument(help="Reference: ENV, ENV@latest~N, ENV@DATE or a file.", metavar="A"),
+    ],
+    other: Annotated[
+        str, typer.Argument(help="Compared: ENV, ENV@latest~N, ENV@DATE or a file.", metavar="B")
+    ],
     config: ConfigOpt = None,
     policy_file: Annotated[
         Path | None,
-        typer.Option("--policy", help="Policy file (default: the project's, else the built-in)."),
+        typer.Option(
+            "--policy",
+            help="Policy file (default: the project's, else the built-in).",
+            metavar="FILE",
+        ),
     ] = None,
     store: StoreOpt = None,
     format: FormatOpt = None,
@@ -294,7 +304,9 @@ def schema(debug: DebugOpt = False) -> None:
 @app.command(epilog=EXIT_CODES)
 @handled
 def init(
-    directory: Annotated[Path, typer.Argument(help="Repository to scan.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="Repository to scan.", metavar="DIR")] = Path(
+        "."
+    ),
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing parity.toml.")
     ] = False,

@@ -122,10 +122,12 @@ def audit(
         typer.Option("--notify-format", parser=choice(["json", "slack"]), metavar="json|slack"),
     ] = "json",
     keep: Annotated[
-        int | None, typer.Option("--keep", min=1, help="Keep the newest N snapshots per env.")
+        int | None,
+        typer.Option("--keep", min=1, help="Keep the newest N snapshots per env.", metavar="N"),
     ] = None,
     keep_days: Annotated[
-        int | None, typer.Option("--keep-days", min=1, help="Delete snapshots older than D days.")
+        int | None,
+        typer.Option("--keep-days", min=1, help="Delete snapshots older than D days.", metavar="D"),
     ] = None,
     min_severity: MinSeverityOpt = "info",
     hide_waived: HideWaivedOpt = False,
@@ -178,7 +180,9 @@ def audit(
 
 
 def history(
-    environment: Annotated[str, typer.Argument(help="Environment whose snapshots to list.")],
+    environment: Annotated[
+        str, typer.Argument(help="Environment whose snapshots to list.", metavar="ENV")
+    ],
     config: ConfigOpt = None,
     store: StoreOpt = None,
     format: Annotated[
@@ -252,7 +256,9 @@ def baseline(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Baseline file to write.", metavar="FILE")
     ] = Path("parity-baseline.yaml"),
-    days: Annotated[int, typer.Option("--days", min=1, help="Days until entries expire.")] = 90,
+    days: Annotated[
+        int, typer.Option("--days", min=1, help="Days until entries expire.", metavar="N")
+    ] = 90,
     debug: DebugOpt = False,
 ) -> None:
     """Write today's unwaived findings as a baseline of waivers to commit; `check` and `audit`

@@ -67,7 +67,8 @@ def handled(fn: F) -> F:
 
 
 ConfigOpt = Annotated[
-    str | None, typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).")
+    str | None,
+    typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).", metavar="FILE"),
 ]
 
 
