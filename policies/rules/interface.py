@@ -73,17 +73,27 @@ class RuleContext:
     def fingerprinted(self, env: str) -> list[ConfigEntry | SecretRef]:
         """env's config entries and secret references that carry a fingerprint: one pass over
         a million records, shared by the secret rules (which then touch only these few)."""
-        key = f"fingerprinted:{env}"
-        if key not in self._cache:
-            index = self.indexes[env]
-            self._cache[key] = [
-                r
-                for kind in (Kind.CONFIG, Kind.SECRET_REF)
-                for r in index.kind_records(kind)
-                if r.fingerprint  # type: ignore[union-attr]
-            ]
-        found: list[ConfigEntry | SecretRef] = self._cache[key]
+        self._marked(env)
+        found: list[ConfigEntry | SecretRef] = self._cache[f"fingerprinted:{env}"]
         return found
+
+    def referencing(self, env: str) -> list[ConfigEntry]:
+        """env's config entries whose value comes from a store (`value_ref`), same pass."""
+        self._marked(env)
+        found: list[ConfigEntry] = self._cache[f"referencing:{env}"]
+        return found
+
+    def _marked(self, env: str) -> None:
+        if f"fingerprinted:{env}" in self._cache:
+            return
+        index = self.indexes[env]
+        config: list[ConfigEntry] = index.kind_records(Kind.CONFIG)  # type: ignore[assignment]
+        refs: list[SecretRef] = index.kind_records(Kind.SECRET_REF)  # type: ignore[assignment]
+        self._cache[f"fingerprinted:{env}"] = [
+            *(r for r in config if r.fingerprint),
+            *(r for r in refs if r.fingerprint),
+        ]
+        self._cache[f"referencing:{env}"] = [r for r in config if r.value_ref]
 
     def key_ids(self) -> dict[str, set[str]]:
         """Per environment, the ids of the keys its fingerprints were made with."""
@@ -102,9 +112,8 @@ class RuleContext:
         (built once per environment, shared by every rule's prefilter)."""
         key = f"config:{env}"
         if key not in self._cache:
-            records = [
-                r for r in self.indexes[env].kind_records(Kind.CONFIG) if isinstance(r, ConfigEntry)
-            ]
+            # records of the config kind are ConfigEntry by construction (RECORD_TYPES)
+            records: list[ConfigEntry] = self.indexes[env].kind_records(Kind.CONFIG)  # type: ignore[assignment]
             self._cache[key] = (
                 records,
                 Haystack([r.value or "" for r in records]),

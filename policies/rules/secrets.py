@@ -71,24 +71,24 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
     """A secret literal where another environment references a secret store."""
     referenced: dict[tuple[str, str], str] = {}
     for env in ctx.envs:
-        for r in ctx.indexes[env].kind_records(Kind.CONFIG):
-            if isinstance(r, ConfigEntry) and r.value_ref and r.value is None:
+        for r in ctx.referencing(env):
+            if r.value is None:
                 referenced.setdefault((r.scope, r.key), f"{env} ({r.value_ref})")
     if not referenced:
         return
     for env in ctx.envs:
-        for r in ctx.fingerprinted(env):
-            if not isinstance(r, ConfigEntry):
+        for found in ctx.fingerprinted(env):
+            if not isinstance(found, ConfigEntry):
                 continue
-            if r.secret and r.value_ref is None and (r.scope, r.key) in referenced:
+            if found.secret and found.value_ref is None and (found.scope, found.key) in referenced:
                 yield Draft(
                     env,
-                    subject_of(r),
-                    f"{r.key} is a literal secret in {env}, while "
-                    f"{referenced[(r.scope, r.key)]} references a secret store",
+                    subject_of(found),
+                    f"{found.key} is a literal secret in {env}, while "
+                    f"{referenced[(found.scope, found.key)]} references a secret store",
                     actual=REDACTED,
                     suggestion="move the value into the secret store and reference it",
-                    source=r.source,
+                    source=found.source,
                 )
 
 
