@@ -35,6 +35,7 @@ PACKAGE_PATHS = [
 
 # Fragments of docker SDK / requests messages -> what to do (the first match wins).
 _HINTS: Hints = (
+    (("paramiko",), "ssh:// hosts need the SSH transport: pip install 'docker[ssh]'"),
     (
         ("permission denied",),
         "the user running parity cannot open {host}: add it to the docker group",
