@@ -90,3 +90,27 @@ def test_filters_from_the_link_hide_other_rows(page: Path, tmp_path: Path) -> No
     )
     shown = re.search(r'<span id="shown">(\d+)</span>', dom)
     assert shown is not None and int(shown.group(1)) == len(visible) < len(rows)
+
+
+def test_hostile_keys_and_values_are_text_not_markup(tree: object, tmp_path: Path) -> None:
+    evil = '<img src=x onerror="document.body.dataset.pwned=1">'
+    breakout = "</script><script>document.body.dataset.pwned=2</script>"
+    root = tree(  # type: ignore[operator]
+        {
+            "parity.toml": """
+            [environments.production]
+            sources = [{ type = "config-file", path = "p.yaml", name = "cfg" }]
+            [environments.staging]
+            sources = [{ type = "config-file", path = "s.yaml", name = "cfg" }]
+            """,
+            "p.yaml": f"'{evil}': a\nnote: '{breakout}'\n",
+            "s.yaml": "note: b\n",
+        }
+    )
+    page = tmp_path / "evil.html"
+    cli("check", "-c", str(root / "parity.toml"), "-o", str(page))
+    text = page.read_text()
+    assert "&lt;img src=x" in text and "&lt;/script&gt;" in text  # shown, as text
+    assert "<img" not in text and "<script>document" not in text
+    dom, _ = browse(page, tmp_path, "--dump-dom")
+    assert 'data-ready="1"' in dom and "pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
