@@ -153,6 +153,7 @@ def render(root: Path, found: list[Found]) -> str:
         "# parity configuration, scaffolded by `parity init` from what this repository holds.",
         "# Review every source: names and paths were guessed from file names. Then run",
         "#   parity check            (the gate)   and   parity baseline   (accept today's drift)",
+        "# `parity audit` keeps its history in .parity/ here (store = ...): add it to .gitignore.",
         f'reference = "{reference}"',
         "",
     ]
