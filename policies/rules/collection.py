@@ -24,16 +24,14 @@ def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
 @rule("nothing-matched")
 def nothing_matched(ctx: RuleContext) -> Iterator[Draft]:
     """A source whose filters matched nothing: not a clean pass."""
-    for env in ctx.envs:
-        for n in ctx.snapshots[env].notices:
-            if n.code == "nothing-matched":
-                yield Draft(
-                    env,
-                    f"source:{n.subject}",
-                    n.message,
-                    suggestion="fix the source's filters in parity.toml",
-                    source=n.source,
-                )
+    for env, n in ctx.notices("nothing-matched"):
+        yield Draft(
+            env,
+            f"source:{n.subject}",
+            n.message,
+            suggestion="fix the source's filters in parity.toml",
+            source=n.source,
+        )
 
 
 @rule("stale-waiver")

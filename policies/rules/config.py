@@ -332,13 +332,11 @@ def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
 @rule("duplicate-key")
 def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
     """Keys assigned twice in one file (noticed by the collector)."""
-    for env in ctx.envs:
-        for n in ctx.snapshots[env].notices:
-            if n.code == "duplicate-key":
-                yield Draft(
-                    env,
-                    f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}",
-                    n.message,
-                    suggestion="delete the earlier assignment",
-                    source=n.source,
-                )
+    for env, n in ctx.notices("duplicate-key"):
+        yield Draft(
+            env,
+            f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}",
+            n.message,
+            suggestion="delete the earlier assignment",
+            source=n.source,
+        )

@@ -204,14 +204,12 @@ def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
 def unresolved_variable(ctx: RuleContext) -> Iterator[Draft]:
     """A `${VAR}` the deployment files use but nothing defines, in a production-like env: the
     deployed value depends on whoever runs the deploy."""
+    unresolved: dict[str, dict[str, str]] = {}
+    for env, n in ctx.notices("unresolved-variable"):
+        unresolved.setdefault(env, {}).setdefault(n.subject, n.source)
     for env in ctx.envs:
-        if not ctx.production_like[env]:
-            continue
-        names: dict[str, str] = {}
-        for n in ctx.snapshots[env].notices:
-            if n.code == "unresolved-variable":
-                names.setdefault(n.subject, n.source)
-        if names:
+        names = unresolved.get(env, {})
+        if names and ctx.production_like[env]:
             shown = ", ".join(sorted(names))
             files = ", ".join(sorted(set(names.values())))
             yield Draft(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.diff import EnvIndex, PairDiff
-from parity.model import ConfigEntry, Kind, RefBackend, SecretRef, Snapshot
+from parity.model import ConfigEntry, Kind, Notice, RefBackend, SecretRef, Snapshot
 from parity.normalize import EnvNormalizer, Haystack
 
 from ..model import Policy
@@ -69,6 +69,14 @@ class RuleContext:
             return False
         neutral = self.normalizer.neutral(scope)
         return any(neutral == w or neutral.startswith(w + "/") for w in missing | extra)
+
+    def notices(self, code: str) -> Iterator[tuple[str, Notice]]:
+        """(environment, notice) for every collector notice of one code, in env order: the
+        collectors observe (a key assigned twice, a filter that matched nothing), rules judge."""
+        for env in self.envs:
+            for n in self.snapshots[env].notices:
+                if n.code == code:
+                    yield env, n
 
     def fingerprinted(self, env: str) -> list[ConfigEntry | SecretRef]:
         """env's config entries and secret references that carry a fingerprint: one pass over
