@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live import unavailable
 
 BUSYBOX = Path("/bin/busybox")
 CONF = (
@@ -28,9 +29,7 @@ CONF = (
 
 
 def _unavailable(msg: str) -> None:
-    if os.environ.get("PARITY_SKIP_SERVICES") == "1":
-        pytest.skip(msg)
-    pytest.fail(msg + " (install: apt-get install -y podman runc busybox-static; .ci/run does)")
+    unavailable(msg, "apt-get install -y podman runc busybox-static; .ci/run does")
 
 
 class Engine:

@@ -7,23 +7,19 @@ server fails the test (set PARITY_SKIP_SERVICES=1 to skip instead, never in CI).
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
+from live import unavailable
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MY_ADMIN = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
 
 
 def _unreachable(what: str, error: Exception) -> None:
-    msg = f"{what} is not reachable ({error}); start it (see README: Development)"
-    if os.environ.get("PARITY_SKIP_SERVICES") == "1":
-        pytest.skip(msg)
-    pytest.fail(msg)
+    unavailable(f"{what} is not reachable: {error}", "start it; see README: Development")
 
 
 def pg_admin() -> Any:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from live import unavailable
 
 from conftest import SAMPLE, cli
 
@@ -34,10 +35,7 @@ FLAGS = [
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        msg = "chromium is needed for the HTML report test (apt-get install chromium; .ci/run does)"
-        if os.environ.get("PARITY_SKIP_SERVICES") == "1":
-            pytest.skip(msg)
-        pytest.fail(msg)
+        unavailable("chromium is needed for the HTML report test", "apt-get install chromium")
     return found
 
 
