@@ -188,23 +188,28 @@ def test_nothing_matched_is_a_warning_not_a_pass(shop: Engine, tree: Any) -> Non
     assert ("nothing-matched", "staging") in hits
 
 
-def test_engine_unreachable_is_exit_3_with_a_hint(tree: Any, tmp_path: Path) -> None:
-    config = (
-        tree(
-            {
-                "parity.toml": f"""
-            [environments.production]
-            sources = [{{ type = "docker" }}]
-            [environments.production.docker]
-            host = "unix://{tmp_path}/nothing-here.sock"
-            """
-            }
-        )
-        / "parity.toml"
-    )
+def one_engine(tree: Any, host: str, extra: str = "") -> Path:
+    """A project with one environment reading one engine."""
+    toml = f"""
+    [environments.production]
+    sources = [{{ type = "docker" }}]
+    [environments.production.docker]
+    host = "{host}"
+    {extra}
+    """
+    return tree({"parity.toml": toml}) / "parity.toml"
+
+
+def collection_error(config: Path) -> dict[str, Any]:
+    """The one collection error of a run that must exit 3."""
     r = check(config)
     assert r.code == 3, r.err
     (err,) = json.loads(r.out)["errors"]
+    return err  # type: ignore[no-any-return]
+
+
+def test_engine_unreachable_is_exit_3_with_a_hint(tree: Any, tmp_path: Path) -> None:
+    err = collection_error(one_engine(tree, f"unix://{tmp_path}/nothing-here.sock"))
     assert "nothing-here.sock" in err["message"] and "is the engine running" in err["hint"]
 
 
@@ -237,43 +242,14 @@ def hanging_socket(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_hanging_engine_times_out_with_exit_3(tree: Any, hanging_socket: Path) -> None:
-    config = (
-        tree(
-            {
-                "parity.toml": f"""
-            [environments.production]
-            sources = [{{ type = "docker" }}]
-            [environments.production.docker]
-            host = "unix://{hanging_socket}"
-            timeout = 1
-            """
-            }
-        )
-        / "parity.toml"
-    )
-    r = check(config)
-    assert r.code == 3, r.err
-    (err,) = json.loads(r.out)["errors"]
+    err = collection_error(one_engine(tree, f"unix://{hanging_socket}", "timeout = 1"))
     assert "did not answer in time" in err["hint"]
 
 
 def test_host_comes_from_parity_env_vars_over_the_file(
     tree: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = (
-        tree(
-            {
-                "parity.toml": """
-            [environments.production]
-            sources = [{ type = "docker" }]
-            [environments.production.docker]
-            host = "unix:///from-the-file.sock"
-            """
-            }
-        )
-        / "parity.toml"
-    )
+    config = one_engine(tree, "unix:///from-the-file.sock")
     monkeypatch.setenv("PARITY_ENVIRONMENTS__PRODUCTION__DOCKER__HOST", f"unix://{tmp_path}/e.sock")
     monkeypatch.setenv("DOCKER_HOST", "unix:///from-docker-host.sock")
-    (err,) = json.loads(check(config).out)["errors"]
-    assert f"{tmp_path}/e.sock" in err["message"]
+    assert f"{tmp_path}/e.sock" in collection_error(config)["message"]
