@@ -103,42 +103,63 @@ class S3Objects(ObjectStore):
             self._client = boto3.client("s3", endpoint_url=self.endpoint_url)
         return self._client
 
-    def create(self, key: str, data: bytes) -> bool:
-        from botocore.exceptions import ClientError
+    def _call(self, what: str, key: str, fn: Any, **kwargs: Any) -> Any:
+        """One S3 call; every botocore failure (denied, no bucket, no credentials, endpoint
+        down) becomes a SnapshotError naming the object and the code, never a traceback."""
+        from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client.put_object(
-                Bucket=self.bucket, Key=self.prefix + key, Body=data, IfNoneMatch="*"
-            )
+            return fn(Bucket=self.bucket, **kwargs)
         except ClientError as e:
-            code = e.response.get("Error", {}).get("Code")
-            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
-                return False
-            raise SnapshotError(f"cannot write {self.url}/{key}: {code}") from e
+            code = e.response.get("Error", {}).get("Code") or "error"
+            if what == "write" and code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise _Exists from e
+            raise SnapshotError(
+                f"cannot {what} {self.url}/{key}: {code}",
+                hint="check the bucket name and that the credentials may read and write it",
+            ) from e
+        except BotoCoreError as e:
+            raise SnapshotError(
+                f"cannot {what} {self.url}/{key}: {type(e).__name__}",
+                hint="check AWS credentials and the endpoint (PARITY_S3_ENDPOINT_URL)",
+            ) from e
+
+    def create(self, key: str, data: bytes) -> bool:
+        try:
+            self._call(
+                "write",
+                key,
+                self.client.put_object,
+                Key=self.prefix + key,
+                Body=data,
+                IfNoneMatch="*",
+            )
+        except _Exists:
+            return False
         return True
 
     def read(self, key: str) -> bytes:
-        from botocore.exceptions import ClientError
-
-        try:
-            body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
-            data: bytes = body.read()
-            return data
-        except ClientError as e:
-            code = e.response.get("Error", {}).get("Code")
-            raise SnapshotError(f"cannot read {self.url}/{key}: {code}") from e
+        got = self._call("read", key, self.client.get_object, Key=self.prefix + key)
+        data: bytes = got["Body"].read()
+        return data
 
     def keys(self, prefix: str) -> list[str]:
         out: list[str] = []
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.prefix + prefix
-        )
-        for page in pages:
+        pages = self.client.get_paginator("list_objects_v2")
+
+        def listing(**kwargs: Any) -> list[dict[str, Any]]:
+            return list(pages.paginate(**kwargs))
+
+        for page in self._call("list", prefix, listing, Prefix=self.prefix + prefix):
             out += [o["Key"][len(self.prefix) :] for o in page.get("Contents", [])]
         return sorted(out)
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key)
+        self._call("delete", key, self.client.delete_object, Key=self.prefix + key)
+
+
+class _Exists(Exception):
+    """An exclusive create found the object already there."""
 
 
 def open_store(url: str, base: Path) -> ObjectStore:

@@ -124,3 +124,17 @@ def test_s3_store_round_trip_and_concurrent_writers(s3_store: S3Objects) -> None
     assert s3_store.create(h.entries("production")[0].key, b"other") is False  # exclusive
     key = h.save_audit('{"x": 1}', T0)
     assert h.read_audit(key) == '{"x": 1}'
+
+
+def test_s3_failures_are_snapshot_errors(
+    moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("PARITY_S3_ENDPOINT_URL", moto_endpoint)
+    with pytest.raises(SnapshotError, match=r"no-such-bucket.*NoSuchBucket"):
+        History(open_store("s3://no-such-bucket/x", Path("."))).environments()
+    monkeypatch.setenv("PARITY_S3_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens
+    with pytest.raises(SnapshotError, match="EndpointConnectionError"):
+        History(open_store("s3://b/x", Path("."))).save(night("production", 0))
