@@ -76,6 +76,17 @@ def time_deepdiff(ref: dict[str, str], env: dict[str, str]) -> float:
     return time.perf_counter() - t
 
 
+def timed_check(config: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Wall time of one `parity check -f json -o report.json` in a fresh interpreter, as a
+    user runs it (shared with bench/yaml_scaling)."""
+    cmd = [sys.executable, "-m", "parity", "check", "-c", str(config), "-f", "json"]
+    cmd += ["-o", str(config.parent / "report.json"), "--fail-on", "never"]
+    env_vars = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench-fingerprint-key-0123456789"}
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=env_vars, capture_output=True, text=True, check=False)
+    return time.perf_counter() - t, proc
+
+
 def end_to_end(n: int) -> None:
     ref, env = synthetic(n)
     with tempfile.TemporaryDirectory() as d:
@@ -86,24 +97,7 @@ def end_to_end(n: int) -> None:
             "[environments.production]\nsources = [{type='dotenv', path='production.env'}]\n"
             "[environments.staging]\nsources = [{type='dotenv', path='staging.env'}]\n"
         )
-        cmd = [
-            sys.executable,
-            "-m",
-            "parity",
-            "check",
-            "-c",
-            str(root / "parity.toml"),
-            "-f",
-            "json",
-            "-o",
-            str(root / "report.json"),
-            "--fail-on",
-            "never",
-        ]
-        env_vars = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench-fingerprint-key-0123456789"}
-        t = time.perf_counter()
-        proc = subprocess.run(cmd, env=env_vars, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - t
+        wall, proc = timed_check(root / "parity.toml")
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[-300:]}"
         print(

@@ -10,14 +10,12 @@ Run: python bench/yaml_scaling.py [--leaves 100000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from diff_scaling import timed_check
 
 TOML = (
     "[environments.production]\nsources = [{{type='{t}', path='production.{ext}', name='app'}}]\n"
@@ -62,26 +60,10 @@ def write_k8s(root: Path, n: int) -> None:
 
 
 def run(root: Path, repeat: int) -> tuple[float, float]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "parity",
-        "check",
-        "-c",
-        str(root / "parity.toml"),
-        "-f",
-        "json",
-        "-o",
-        str(root / "report.json"),
-        "--fail-on",
-        "never",
-    ]
-    env = {**os.environ, "PARITY_FINGERPRINT_KEY": "bench-fingerprint-key-0123456789"}
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-        times.append(time.perf_counter() - t)
+        wall, proc = timed_check(root / "parity.toml")
+        times.append(wall)
         if proc.returncode != 0:
             raise SystemExit(f"{root}: exit {proc.returncode}: {proc.stderr[-500:]}")
     return statistics.median(times), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
