@@ -17,6 +17,7 @@ from parity import __version__
 from parity.cli_audit import BaselineOpt, EnvsOpt, StoreOpt, register
 from parity.cli_support import (
     EXIT_CODES,
+    AllowIncompleteOpt,
     ConfigOpt,
     DebugOpt,
     FailOnOpt,
@@ -61,9 +62,7 @@ def check(
     format: FormatOpt = None,
     output: OutputsOpt = None,
     fail_on: FailOnOpt = "error",
-    allow_incomplete: Annotated[
-        bool, typer.Option("--allow-incomplete", help="Do not exit 3 when a collector failed.")
-    ] = False,
+    allow_incomplete: AllowIncompleteOpt = False,
     baseline: BaselineOpt = None,
     min_severity: MinSeverityOpt = "info",
     hide_waived: HideWaivedOpt = False,
@@ -148,7 +147,7 @@ def diff(
     format: FormatOpt = None,
     output: OutputsOpt = None,
     fail_on: FailOnOpt = "error",
-    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
+    allow_incomplete: AllowIncompleteOpt = False,
     min_severity: MinSeverityOpt = "info",
     hide_waived: HideWaivedOpt = False,
     no_color: NoColorOpt = False,

@@ -13,6 +13,7 @@ import typer
 
 from parity.cli_support import (
     EXIT_CODES,
+    AllowIncompleteOpt,
     ConfigOpt,
     DebugOpt,
     FailOnOpt,
@@ -106,7 +107,7 @@ def audit(
     fail_on_new: Annotated[
         bool, typer.Option("--fail-on-new", help="Gate only on findings new since the last audit.")
     ] = False,
-    allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete")] = False,
+    allow_incomplete: AllowIncompleteOpt = False,
     baseline: BaselineOpt = None,
     notify: Annotated[
         str | None,

@@ -133,6 +133,13 @@ FailOnOpt = Annotated[
         metavar="LEVEL",
     ),
 ]
+AllowIncompleteOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-incomplete",
+        help="Do not exit 3 when a source failed (collector-failed counts as an error finding).",
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 
 
