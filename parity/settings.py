@@ -8,14 +8,15 @@ options is expanded from the process environment.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from parity.errors import ConfigError, format_validation_error
 
@@ -71,12 +72,15 @@ class EnvironmentConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
-class Settings(BaseSettings):
-    """Validated parity configuration; PARITY_* environment variables override the file."""
+class Settings(BaseModel):
+    """Validated parity configuration; PARITY_* environment variables override the file.
 
-    model_config = SettingsConfigDict(
-        env_prefix="PARITY_", env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    The overrides are merged by `env_overrides` before validation rather than by
+    pydantic-settings, whose import (asyncio, dataclasses, cloud providers) cost more than a
+    whole file-only gate.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     reference: str = Field(default="production", description="Environment compared against.")
     policy: str | None = Field(default=None, description="Policy file; built-in pack if unset.")
@@ -101,18 +105,6 @@ class Settings(BaseSettings):
     )
     config_dir: Path = Field(default=Path("."), description="Directory paths are relative to.")
     config_file: str = Field(default="<defaults>", description="Where settings were read from.")
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Environment variables win over the file, so CI can override one setting."""
-        return (env_settings, init_settings)
 
     @model_validator(mode="after")
     def _check_reference(self) -> Settings:
@@ -195,6 +187,7 @@ def load_settings(explicit: str | None = None) -> Settings:
         data["config_dir"] = path.parent.resolve()
         data["config_file"] = str(path)
     where = str(path) if path else "settings"
+    data = merge(data, env_overrides(os.environ))
     try:
         settings = Settings(**data)
     except ValidationError as e:
@@ -207,6 +200,56 @@ def load_settings(explicit: str | None = None) -> Settings:
         for family, raw in env.connections.items():
             validate_connection(where, f"environments.{env_name}.{family}", family, raw)
     return settings
+
+
+_ENV_PREFIX = "PARITY_"
+_INTERNAL = frozenset({"config_dir", "config_file"})
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """`PARITY_A__B__C=v` as `{"a": {"b": {"c": v}}}`, for top-level settings only.
+
+    Names are matched case-insensitively, as in the README's `PARITY_ENVIRONMENTS__STAGING__…`;
+    other `PARITY_*` variables (`PARITY_FAIL_ON`, `PARITY_FINGERPRINT_KEY`) belong to other
+    parts and are not settings. A value that is a JSON object or array (`PARITY_ALIASES=
+    '{"prod": ["live"]}'`) is used as that structure; anything else stays a string, which the
+    model coerces to the field's type.
+    """
+    fields = set(Settings.model_fields) - _INTERNAL
+    out: dict[str, Any] = {}
+    for name in sorted(environ):
+        if not name.upper().startswith(_ENV_PREFIX):
+            continue
+        path = [p.lower() for p in name[len(_ENV_PREFIX) :].split("__")]
+        if path[0] not in fields or not all(path):
+            continue
+        node = out
+        for part in path[:-1]:
+            child = node.get(part)
+            node = node.setdefault(part, {}) if not isinstance(child, dict) else child
+        node[path[-1]] = _structured(environ[name])
+    return out
+
+
+def _structured(value: str) -> Any:
+    if value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `override` into a copy of `base`: maps merge, anything else replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        current = out.get(key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            out[key] = merge(current, value)
+        else:
+            out[key] = value
+    return out
 
 
 def expand_vars(value: Any, where: str) -> Any:

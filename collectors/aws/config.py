@@ -1,7 +1,7 @@
 """How one environment reaches AWS: the `[environments.X.aws]` table, owned by the AWS family.
 
 Every field can be overridden from the environment:
-PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD> (pydantic-settings nesting).
+PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD> (nested with `__`, see `parity.settings.env_overrides`).
 """
 
 from __future__ import annotations

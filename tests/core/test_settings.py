@@ -58,6 +58,30 @@ def test_env_var_overrides_file(tree, monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings(str(root / "parity.toml")).reference == "staging"
 
 
+def test_env_overrides_nest_merge_and_parse_structures(tree, monkeypatch) -> None:
+    root = tree({"parity.toml": BASE + '[environments.staging.aws]\nprofile = "ci"\n'})
+    monkeypatch.setenv("PARITY_ENVIRONMENTS__STAGING__AWS__MAX_WORKERS", "3")
+    monkeypatch.setenv("parity_max_file_mb", "7.5")  # names are case-insensitive
+    monkeypatch.setenv("PARITY_ALIASES", '{"production": ["live-eu"]}')
+    monkeypatch.setenv("PARITY_FINGERPRINT_KEY", "not-a-setting-0123456789")  # ignored here
+    s = load_settings(str(root / "parity.toml"))
+    # the env var merged into the file's table instead of replacing it
+    assert s.environments["staging"].connections["aws"] == {
+        "profile": "ci",
+        "max_workers": "3",
+    }
+    assert s.max_file_mb == 7.5
+    assert "live-eu" in s.env_aliases()["production"]
+    assert [src.type for src in s.environments["production"].sources] == ["dotenv"]
+
+
+def test_env_override_is_validated_like_the_file(tree, monkeypatch) -> None:
+    root = tree({"parity.toml": BASE})
+    monkeypatch.setenv("PARITY_MAX_FILE_MB", "-1")
+    with pytest.raises(ConfigError, match="max_file_mb"):
+        load_settings(str(root / "parity.toml"))
+
+
 def test_pyproject_tool_section(tree, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree(
         {
