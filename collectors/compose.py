@@ -115,6 +115,10 @@ class ComposeCollector(Collector[ComposeOptions]):
                 text = self.ctx.read_text(ef, allow_empty=True)
             except CollectorError as err:  # Compose would refuse this service: say so, go on
                 err.message = f"env_file of service {service} ({shown}): {err.message}"
+                err.hint = (
+                    "create it, or mark it `required: false` if it is optional; a path in a "
+                    "file reached through `extends` is relative to that file, as Compose reads it"
+                )
                 result.partial.append((scope, err))
                 continue
             for entry in parse_dotenv(text, ef_shown):

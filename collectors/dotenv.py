@@ -191,21 +191,23 @@ def transform(
 ) -> CollectorResult:
     """Entries to records: last assignment wins (as in shells and Compose); repeats are noticed."""
     result = CollectorResult()
-    last: dict[str, DotenvEntry] = {}
-    for e in entries:
-        prev = last.get(e.key)
-        if prev is not None:
-            result.notices.append(
-                Notice(
-                    code="duplicate-key",
-                    subject=e.key,
-                    source=f"{shown}:{e.line}",
-                    message=f"{e.key} is assigned twice ({shown}:{prev.line} and line "
-                    f"{e.line}); the last one wins",
+    last = {e.key: e for e in entries}
+    if len(last) != len(entries):  # rare: find the repeats only when there are some
+        seen: dict[str, DotenvEntry] = {}
+        for e in entries:
+            prev = seen.get(e.key)
+            if prev is not None:
+                result.notices.append(
+                    Notice(
+                        code="duplicate-key",
+                        subject=e.key,
+                        source=f"{shown}:{e.line}",
+                        message=f"{e.key} is assigned twice ({shown}:{prev.line} and line "
+                        f"{e.line}); the last one wins",
+                    )
                 )
-            )
-        last[e.key] = e
+            seen[e.key] = e
     result.records = ctx.env_entries(
-        scope, [(e.key, e.value, f"{shown}:{e.line}") for e in last.values()]
+        scope, ((e.key, e.value, f"{shown}:{e.line}") for e in last.values())
     )
     return result

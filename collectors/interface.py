@@ -18,7 +18,7 @@ import json
 import os
 import stat
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -188,10 +188,11 @@ class CollectContext:
             )
         return text
 
-    def env_entries(self, scope: str, items: list[tuple[str, str, str]]) -> list[Record]:
+    def env_entries(self, scope: str, items: Iterable[tuple[str, str, str]]) -> list[Record]:
         """Environment variables (key, text value, source) as config entries, in bulk: the
         same classification as `config_entry`, without a call chain per record (a 1M-line
-        .env spends most of its collection time here)."""
+        .env spends most of its collection time here). `items` may be a generator, so no
+        list of a million intermediate tuples is held beside the records."""
         classify = self.guard.classify
         make = ConfigEntry
         out: list[Record] = []

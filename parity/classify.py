@@ -174,7 +174,9 @@ def _redact(pattern: re.Pattern[str], text: str, found: list[str]) -> str:
 def _url_userinfo(text: str, found: list[str]) -> str:
     def sub(m: re.Match[str]) -> str:
         user, sep, password = m.group("userinfo").partition(":")
-        if sep and password and password != REDACTED:
+        # `${DB_PASSWORD}` / `<unresolved=DB_PASSWORD>` names a secret set elsewhere: equal
+        # references in two environments are not a shared credential.
+        if sep and password and password != REDACTED and not _PLACEHOLDER.match(password):
             found.append(password)
             return f"{m.group('scheme')}{user}:{REDACTED}@"
         if not sep and ((len(user) >= 16 and is_secret_value(user)) or _TOKEN.match(user)):

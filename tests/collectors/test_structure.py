@@ -116,6 +116,19 @@ def test_compose_refuses_files_outside_the_project(tmp_path: Path) -> None:
     assert "PARITY_FINGERPRINT_KEY" not in json.dumps(r)
 
 
+def test_missing_env_file_of_an_extended_service_names_where_compose_looks(tmp_path: Path) -> None:
+    shutil.copytree(FIX, tmp_path / "p")
+    base = tmp_path / "p/compose/production/base.yaml"
+    base.write_text(base.read_text().replace("env_file: app.env", "env_file: absent.env"))
+    src = '{ type = "compose", path = "compose/production/compose.yaml" }'
+    r = check(tmp_path, [src], [src])
+    assert not r["complete"]
+    assert r["errors"]
+    for error in r["errors"]:  # Compose reads it beside base.yaml, the extended file
+        assert "compose/production/absent.env does not exist" in error["message"]
+        assert "relative to that file" in error["hint"]
+
+
 def test_kustomize_hash_names_align_and_every_kind_is_collected(tmp_path: Path) -> None:
     k8s = '{{ type = "k8s", path = "kustomize/{}.yaml", name = "k" }}'
     r = check(tmp_path, [k8s.format("production")], [k8s.format("staging")])
