@@ -12,25 +12,10 @@ from parity.model import ConfigEntry, Kind, RequiredKey
 
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
+from ._keys import segments
+from ._members import split_disjoint
 from .images import is_config_image
 from .interface import Draft, RuleContext, rule
-
-
-def _segments(key: str) -> list[str]:
-    """`a.b[name=x].c` -> [`a`, `a.b`, `a.b[name=x]`, `a.b[name=x].c`] (dots inside identity
-    brackets do not split)."""
-    out, depth = [], 0
-    for i, ch in enumerate(key):
-        if ch == "[":
-            if depth == 0 and i:
-                out.append(key[:i])
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "." and depth == 0:
-            out.append(key[:i])
-    out.append(key)
-    return out
 
 
 def _missing_roots(
@@ -45,13 +30,13 @@ def _missing_roots(
         root = r.key
         if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
             if r.scope not in present:
-                present[r.scope] = {p for k in other.get(r.scope, {}) for p in _segments(k)}
-            for prefix in _segments(r.key)[:-1]:
+                present[r.scope] = {p for k in other.get(r.scope, {}) for p in segments(k)}
+            for prefix in segments(r.key)[:-1]:
                 if prefix not in present[r.scope]:
                     root = prefix
                     break
         groups.setdefault((r.scope, root), []).append(r)
-    return [(recs[0].key if len(recs) == 1 else root, recs) for (_, root), recs in groups.items()]
+    return [(root, recs) for (_, root), recs in groups.items()]
 
 
 def _unset(r: ConfigEntry) -> bool:
@@ -76,9 +61,12 @@ def _one_sided(
         if c and c.rule == "may-differ":
             continue
         keep.append(r)
-    other = ctx.indexes[other_env].groups
-    by_scope = {g[1]: keys for g, keys in other.items() if g[0] == Kind.CONFIG}
-    yield from _missing_roots(keep, by_scope)
+    yield from _missing_roots(keep, _config_keys(ctx, other_env))
+
+
+def _config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:
+    """Config keys per scope in one environment (the index's own dicts, not copies)."""
+    return {g[1]: keys for g, keys in ctx.indexes[env].groups.items() if g[0] == Kind.CONFIG}
 
 
 def _describe(root: str, recs: list[ConfigEntry]) -> tuple[str, str | None]:
@@ -100,7 +88,29 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
     A subtree missing as a whole is one finding."""
     for env, diff in ctx.pairs.items():
         missing = [r for r in diff.missing.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
-        for root, recs in _one_sided(ctx, ctx.reference, missing, env):
+        extra = [r for r in diff.extra.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
+        disjoint, gone, new = split_disjoint(
+            list(_one_sided(ctx, ctx.reference, missing, env)),
+            list(_one_sided(ctx, env, extra, ctx.reference)),
+            _config_keys(ctx, ctx.reference),
+            _config_keys(ctx, env),
+        )
+        for d in disjoint:
+            ours, theirs = ", ".join(d.reference_members), ", ".join(d.env_members)
+            yield Draft(
+                env,
+                f"config:{d.scope}:{d.parent}",
+                f"{d.parent} ({d.scope}) has no member in common: {ctx.reference} has {ours}; "
+                f"{env} has {theirs}",
+                expected=ours,
+                actual=theirs,
+                suggestion=f"if {d.parent} lists each environment's own members, declare it "
+                f"may-differ in the policy; otherwise give {env} {ctx.reference}'s members",
+                source=d.env_records[0].source,
+                level="disjoint",
+            )
+        for subtree, recs in gone:
+            root = recs[0].key if len(recs) == 1 else subtree  # one leaf: name the leaf
             what, shown = _describe(root, recs)
             yield Draft(
                 env,
@@ -110,8 +120,8 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
                 suggestion=f"add {root} to {env}",
                 source=recs[0].source,
             )
-        extra = [r for r in diff.extra.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
-        for root, recs in _one_sided(ctx, env, extra, ctx.reference):
+        for subtree, recs in new:
+            root = recs[0].key if len(recs) == 1 else subtree
             what, shown = _describe(root, recs)
             yield Draft(
                 env,

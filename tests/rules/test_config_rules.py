@@ -23,6 +23,29 @@ def test_no_missing_key_when_equal() -> None:
     assert r.findings == []
 
 
+def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
+    def f(key: str, value: str) -> ConfigEntry:
+        return ConfigEntry("values", key, value, "values.yaml:1")
+
+    prod = [f("hosts.bids.url", "b"), f("hosts.bids.weight", "1"), f("hosts.gesis.url", "g")]
+    stg = [f("hosts.staging.url", "s"), f("hosts.staging.weight", "1")]
+    r = report_for(snap("production", *prod), snap("staging", *stg))
+    (only,) = r.findings
+    assert (only.rule, only.subject, only.severity) == (
+        "missing-key",
+        "config:values:hosts",
+        "warning",
+    )
+    assert "production has bids, gesis; staging has staging" in only.message
+    # one member in common: a member one side lacks is a real gap, reported as such
+    shared = [f("hosts.gesis.url", "g"), *stg]
+    r2 = report_for(snap("production", *prod), snap("staging", *shared))
+    assert sorted((x.subject, x.severity) for x in r2.findings) == [
+        ("config:values:hosts.bids", "error"),
+        ("config:values:hosts.staging", "warning"),
+    ]
+
+
 def test_key_typo_replaces_missing_pair() -> None:
     r = report_for(
         snap("production", c("DATABASE_URL", "x")), snap("staging", c("DATABSE_URL", "x"))
