@@ -143,14 +143,27 @@ def as_list(structured: Any) -> list[Any] | None:
     return structured if isinstance(structured, list) else None
 
 
-def list_delta(a: list[Any], b: list[Any]) -> tuple[list[str], list[str]]:
-    """(removed, added) elements of b against a, as a set, each rendered compactly."""
+def list_delta(
+    a: list[Any],
+    b: list[Any],
+    keys_a: list[str] | None = None,
+    keys_b: list[str] | None = None,
+) -> tuple[list[str], list[str]]:
+    """(removed, added) elements of b against a, as a set, each rendered compactly.
+
+    `keys_a`/`keys_b` are the elements' comparable forms (environment names factored out),
+    so `docs.staging.x.org` is not "added" against `docs.x.org`; the elements are still shown
+    as written."""
 
     def key(x: Any) -> str:
         return x if isinstance(x, str) else json.dumps(x, sort_keys=True, separators=(",", ":"))
 
-    sa, sb = {key(x) for x in a}, {key(x) for x in b}
-    return sorted(sa - sb), sorted(sb - sa)
+    shown_a, shown_b = [key(x) for x in a], [key(x) for x in b]
+    ka, kb = keys_a or shown_a, keys_b or shown_b
+    sa, sb = set(ka), set(kb)
+    removed = {s for s, k in zip(shown_a, ka, strict=True) if k not in sb}
+    added = {s for s, k in zip(shown_b, kb, strict=True) if k not in sa}
+    return sorted(removed), sorted(added)
 
 
 UNRESOLVED = "<unresolved={}>"

@@ -58,9 +58,10 @@ def difference(
                 return None
             got, want = contrast(right, left)
             return f"{got!r} vs {want!r} in {reference}"
-        if {_key(x) for x in na} == {_key(x) for x in nb}:
+        ka, kb = [_key(x) for x in na], [_key(x) for x in nb]
+        if set(ka) == set(kb):
             return None
-        removed, added = list_delta(a.structured, b.structured)
+        removed, added = list_delta(a.structured, b.structured, ka, kb)
         parts = []
         if added:
             parts.append("adds " + ", ".join(short(x, 30) for x in added[:5]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from parity.model import (
     ConfigEntry,
     RequiredKey,
@@ -44,6 +46,17 @@ def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
         ("config:values:hosts.bids", "error"),
         ("config:values:hosts.staging", "warning"),
     ]
+
+
+def test_set_difference_names_only_elements_that_differ_after_env_names() -> None:
+    def lst(items: list[str]) -> ConfigEntry:
+        return ConfigEntry("values", "features", json.dumps(items), "v.yaml:1", structured=items)
+
+    prod = lst(["search", "beta-banner", "cart"])
+    stg = lst(["search-staging", "cart", "gift-cards"])
+    r = report_for(snap("production", prod), snap("staging", stg))
+    (f,) = [f for f in r.findings if f.rule == "value-drift"]
+    assert "adds gift-cards; lacks beta-banner" in f.message  # search-staging is search
 
 
 def test_key_typo_replaces_missing_pair() -> None:
