@@ -6,6 +6,11 @@ member by member says "bids-ovh missing", "hetzner-2i2c missing", "staging extra
 findings for one fact. When the two sides of a map have no member in common, that map is the
 root cause, reported once with both member lists. Maps that share at least one member keep the
 per-member findings: there, a member one side lacks is a real gap.
+
+Only maps of named sub-maps qualify (`hosts.<name>.url`): a leaf member is one setting, a
+ConfigMap key or an environment variable is one variable the code reads, and a member of an
+identity-keyed list (`env[name=FOO]`, `containers[name=web]`) is a thing the workload runs
+with; each of those stays its own finding at its own severity.
 """
 
 from __future__ import annotations
@@ -42,6 +47,17 @@ def _member(parent: str, key: str) -> str:
     return segments(key[len(parent) :].lstrip("."))[0]
 
 
+def _named_submap(parent: str, root: str, recs: list[ConfigEntry]) -> bool:
+    """`root` is a member of `parent` keyed by name whose value is a map, in a config file."""
+    first = recs[0]
+    return (
+        not first.env_var
+        and "/ConfigMap/" not in first.scope
+        and not _member(parent, root).startswith("[")
+        and all(r.key != root for r in recs)
+    )
+
+
 def _members(keys: Iterable[str], parent: str) -> set[str]:
     prefixes = (parent + ".", parent + "[")
     return {_member(parent, k) for k in keys if k.startswith(prefixes)}
@@ -63,7 +79,7 @@ def split_disjoint(
         out: dict[tuple[str, str], Roots] = {}
         for root, recs in roots:
             parent = _parent(root)
-            if parent is not None and not recs[0].env_var:
+            if parent is not None and _named_submap(parent, root, recs):
                 out.setdefault((recs[0].scope, parent), []).append((root, recs))
         return out
 

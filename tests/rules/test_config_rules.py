@@ -39,6 +39,12 @@ def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
         "warning",
     )
     assert "production has bids, gesis; staging has staging" in only.message
+    # leaves and identity-keyed list members are one setting / one thing each: never merged
+    leaves = report_for(
+        snap("production", f("flags.search", "1"), f("env[name=DATABASE_URL].value", "1")),
+        snap("staging", f("flags.checkout", "1"), f("env[name=LOG_LEVEL].value", "1")),
+    )
+    assert len([x for x in leaves.findings if x.rule == "missing-key"]) == 4
     # one member in common: a member one side lacks is a real gap, reported as such
     shared = [f("hosts.gesis.url", "g"), *stg]
     r2 = report_for(snap("production", *prod), snap("staging", *shared))
