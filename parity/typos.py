@@ -1,9 +1,10 @@
 """Key typos: pair each key only one environment has with the key it most plausibly misspells.
 
-Plausible means: within `max_distance` edits (Damerau/OSA), small relative to the key, the
-differing characters alphabetic — `DATABSE_URL` is a typo of `DATABASE_URL`, but `worker1`
-is not one of `worker`, nor `node2` of `node1`, nor `apps.24` of `apps.23` — and neither key
-set in both environments (then both are meant).
+Plausible means: within `max_distance` edits (Damerau/OSA), small relative to the key and to
+the word the edit falls in, the differing characters alphabetic — `DATABSE_URL` is a typo of
+`DATABASE_URL`, but `worker1` is not one of `worker`, nor `node2` of `node1`, nor `apps.24` of
+`apps.23`, nor `flags.b` of `flags.a` — and neither key set in both environments (then both are
+meant).
 
 Matching is sub-quadratic in practice and never silently capped: candidates are restricted to
 keys of compatible length, and large searches use rapidfuzz's `process.cdist` (C, all cores)
@@ -39,7 +40,17 @@ def plausible(m: str, x: str, dist: int, max_distance: int) -> bool:
     while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
         j += 1
     da, db = a[i : len(a) - j], b[i : len(b) - j]
-    return (da + db).isalpha() or not (da + db)
+    if da + db and not (da + db).isalpha():
+        return False
+    # The edit must also be small against the word it falls in: `flags.a`/`flags.b` and
+    # `SERVICE_A_URL`/`SERVICE_B_URL` name two things; `API_KYE` is a typo of `API_KEY`.
+    longer = a if len(a) >= len(b) else b
+    start, end = i, len(longer) - j
+    while start > 0 and longer[start - 1].isalnum():
+        start -= 1
+    while end < len(longer) and longer[end].isalnum():
+        end += 1
+    return dist * 3 <= end - start
 
 
 def _by_length(keys: list[str]) -> dict[int, list[int]]:

@@ -68,6 +68,13 @@ def test_no_typo_between_keys_differing_only_in_numbers() -> None:
     assert find_typos(missing, extra) == []
 
 
+def test_no_typo_when_the_edit_replaces_a_whole_short_word() -> None:
+    missing = ["flags.a", "SERVICE_A_URL", "hosts.ab"]
+    extra = ["flags.b", "SERVICE_B_URL", "hosts.ba"]
+    assert find_typos(missing, extra) == []  # two things named, not one misspelt
+    assert find_typos(["API_KEY"], ["API_KYE"]) == [("API_KEY", "API_KYE")]
+
+
 def test_no_typo_for_short_keys_or_keys_set_in_both_environments() -> None:
     assert find_typos(["AB_C"], ["AB_D"]) == []  # too short to call it a typo
     taken = frozenset({"DATABSE_URL"})  # the reference sets it too: both are meant
