@@ -191,7 +191,9 @@ def load_settings(explicit: str | None = None) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as e:
-        raise ConfigError(format_validation_error(where, e)) from e
+        applied = [name for name, _ in _setting_vars(os.environ)]
+        hint = f"these environment variables override the file: {', '.join(applied)}"
+        raise ConfigError(format_validation_error(where, e), hint=hint if applied else None) from e
     from parity.collectors import validate_connection, validate_source_options
 
     for env_name, env in settings.environments.items():
@@ -215,19 +217,26 @@ def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     '{"prod": ["live"]}'`) is used as that structure; anything else stays a string, which the
     model coerces to the field's type.
     """
-    fields = set(Settings.model_fields) - _INTERNAL
     out: dict[str, Any] = {}
-    for name in sorted(environ):
-        if not name.upper().startswith(_ENV_PREFIX):
-            continue
-        path = [p.lower() for p in name[len(_ENV_PREFIX) :].split("__")]
-        if path[0] not in fields or not all(path):
-            continue
+    for name, path in _setting_vars(environ):
         node = out
         for part in path[:-1]:
-            child = node.get(part)
-            node = node.setdefault(part, {}) if not isinstance(child, dict) else child
+            if not isinstance(node.get(part), dict):  # `PARITY_X=1` and `PARITY_X__Y=2`:
+                node[part] = {}  # the nested one wins (names are taken in sorted order)
+            node = node[part]
         node[path[-1]] = _structured(environ[name])
+    return out
+
+
+def _setting_vars(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+    """(variable, setting path) of the PARITY_* variables that override a setting."""
+    fields = set(Settings.model_fields) - _INTERNAL
+    out = []
+    for name in sorted(environ):
+        if name.upper().startswith(_ENV_PREFIX):
+            path = [p.lower() for p in name[len(_ENV_PREFIX) :].split("__")]
+            if path[0] in fields and all(path):
+                out.append((name, path))
     return out
 
 

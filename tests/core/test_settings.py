@@ -75,11 +75,20 @@ def test_env_overrides_nest_merge_and_parse_structures(tree, monkeypatch) -> Non
     assert [src.type for src in s.environments["production"].sources] == ["dotenv"]
 
 
+def test_env_overrides_never_crash_on_conflicting_names() -> None:
+    from parity.settings import env_overrides
+
+    both = {"PARITY_ENVIRONMENTS": "x", "PARITY_ENVIRONMENTS__STAGING__AWS__PROFILE": "ci"}
+    assert env_overrides(both) == {"environments": {"staging": {"aws": {"profile": "ci"}}}}
+    assert env_overrides({"PARITY_": "x", "PARITY_REFERENCE__": "y", "OTHER": "z"}) == {}
+
+
 def test_env_override_is_validated_like_the_file(tree, monkeypatch) -> None:
     root = tree({"parity.toml": BASE})
     monkeypatch.setenv("PARITY_MAX_FILE_MB", "-1")
-    with pytest.raises(ConfigError, match="max_file_mb"):
+    with pytest.raises(ConfigError, match="max_file_mb") as e:
         load_settings(str(root / "parity.toml"))
+    assert "PARITY_MAX_FILE_MB" in str(e.value)  # the hint says where the value came from
 
 
 def test_pyproject_tool_section(tree, monkeypatch: pytest.MonkeyPatch) -> None:
