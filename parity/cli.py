@@ -8,73 +8,78 @@ Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 s
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from parity import __version__
-from parity.cli_audit import BaselineOpt, EnvsOpt, StoreOpt, register
+from parity.cli_args import COMMANDS, Exit, Opt, UsageError, choice, command, parse
 from parity.cli_support import (
-    EXIT_CODES,
-    AllowIncompleteOpt,
-    ConfigOpt,
-    DebugOpt,
-    FailOnOpt,
-    FormatOpt,
-    HideWaivedOpt,
-    MinSeverityOpt,
-    NoColorOpt,
-    OutputOpt,
-    OutputsOpt,
-    QuietOpt,
+    ALLOW_INCOMPLETE,
+    BASELINE,
+    CONFIG,
+    DEBUG,
+    ENVS,
+    FAIL_ON,
+    FORMAT,
+    HIDE_WAIVED,
+    HUMAN_VIEW,
+    MIN_SEVERITY,
+    NO_COLOR,
+    OUTPUT,
+    OUTPUTS,
+    STORE,
+    TABLE_OR_JSON,
     View,
-    choice,
     emit,
     finish,
     handled,
     project_policy,
     render,
+    say,
 )
 from parity.exitcodes import ExitCode
 
-app = typer.Typer(
-    name="parity",
-    help="Audit whether staging really mirrors production; gate deploys on it.",
-    epilog=EXIT_CODES,
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+__all__ = ["COMMANDS", "main", "run"]
+SHELLS = ("bash", "zsh", "fish")
+
+
+@command(
+    "check",
+    CONFIG,
+    ENVS,
+    Opt(
+        ("--snapshots",), "snapshots", "Use saved snapshots from this directory.", "DIR", parse=Path
+    ),
+    FORMAT,
+    OUTPUTS,
+    FAIL_ON,
+    ALLOW_INCOMPLETE,
+    BASELINE,
+    *HUMAN_VIEW,
+    DEBUG,
+    examples=(
+        "parity check                      # table on stdout, exit 1 on errors",
+        "parity check -o report.json -o report.sarif --fail-on warning",
+        "parity check --snapshots snaps/ -f markdown --min-severity warning",
+    ),
 )
-
-
-@app.command(epilog=EXIT_CODES)
 @handled
 def check(
-    config: ConfigOpt = None,
-    env: EnvsOpt = None,
-    snapshots: Annotated[
-        Path | None,
-        typer.Option("--snapshots", help="Use saved snapshots from this directory.", metavar="DIR"),
-    ] = None,
-    format: FormatOpt = None,
-    output: OutputsOpt = None,
-    fail_on: FailOnOpt = "error",
-    allow_incomplete: AllowIncompleteOpt = False,
-    baseline: BaselineOpt = None,
-    min_severity: MinSeverityOpt = "info",
-    hide_waived: HideWaivedOpt = False,
-    no_color: NoColorOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    config: str | None,
+    env: list[str] | None,
+    snapshots: Path | None,
+    format: str | None,
+    output: list[Path] | None,
+    fail_on: str,
+    allow_incomplete: bool,
+    baseline: str | None,
+    min_severity: str,
+    hide_waived: bool,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
 ) -> None:
-    """Pre-deploy gate: collect every environment, evaluate the policy, report, exit.
-
-    Examples: `parity check` (table, exit 1 on errors); `parity check -o report.json
-    --fail-on warning`; `parity check --snapshots snaps/ -f markdown --min-severity warning`.
-    """
+    """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.cli_audit import gather
     from parity.pipeline import build_report, gc_paused
@@ -100,14 +105,16 @@ def check(
     finish(report, policy, view, fail_on, allow_incomplete)
 
 
-@app.command(epilog=EXIT_CODES)
+@command(
+    "snapshot",
+    Opt(("ENVIRONMENT",), "environment", "Environment to snapshot.", "ENV"),
+    CONFIG,
+    OUTPUT,
+    DEBUG,
+    examples=("parity snapshot production -o snaps/production.json",),
+)
 @handled
-def snapshot(
-    environment: Annotated[str, typer.Argument(help="Environment to snapshot.")],
-    config: ConfigOpt = None,
-    output: OutputOpt = None,
-    debug: DebugOpt = False,
-) -> None:
+def snapshot(environment: str, config: str | None, output: Path | None, debug: bool) -> None:
     """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
     from parity.pipeline import collect_environment, end_progress, gc_paused, stderr_progress
     from parity.settings import load_settings
@@ -120,47 +127,55 @@ def snapshot(
         end_progress(progress)
     emit(snapshot_to_json(snap), output)
     for e in snap.errors:
-        typer.echo(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}", err=True)
-    raise typer.Exit(int(ExitCode.INCOMPLETE if snap.errors else ExitCode.OK))
+        say(f"parity: {e.environment}: {e.collector} {e.source}: {e.message}")
+    raise Exit(int(ExitCode.INCOMPLETE if snap.errors else ExitCode.OK))
 
 
-@app.command(epilog=EXIT_CODES)
+@command(
+    "diff",
+    Opt(("A",), "reference", "Reference: ENV, ENV@latest~N, ENV@DATE or a file.", "A"),
+    Opt(("B",), "other", "Compared: ENV, ENV@latest~N, ENV@DATE or a file.", "B"),
+    CONFIG,
+    Opt(
+        ("--policy",),
+        "policy_file",
+        "Policy file (default: the project's, else the built-in).",
+        "FILE",
+        parse=Path,
+    ),
+    STORE,
+    FORMAT,
+    OUTPUTS,
+    FAIL_ON,
+    ALLOW_INCOMPLETE,
+    *HUMAN_VIEW,
+    DEBUG,
+    examples=(
+        "parity diff production staging",
+        "parity diff snaps/prod.json snaps/stg.json --policy policy.yaml -f markdown",
+        "parity diff production@latest~1 production   # what changed since the last snapshot",
+        "parity diff production@2026-11-20 production",
+    ),
+)
 @handled
 def diff(
-    reference: Annotated[
-        str,
-        typer.Argument(help="Reference: ENV, ENV@latest~N, ENV@DATE or a file.", metavar="A"),
-    ],
-    other: Annotated[
-        str, typer.Argument(help="Compared: ENV, ENV@latest~N, ENV@DATE or a file.", metavar="B")
-    ],
-    config: ConfigOpt = None,
-    policy_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--policy",
-            help="Policy file (default: the project's, else the built-in).",
-            metavar="FILE",
-        ),
-    ] = None,
-    store: StoreOpt = None,
-    format: FormatOpt = None,
-    output: OutputsOpt = None,
-    fail_on: FailOnOpt = "error",
-    allow_incomplete: AllowIncompleteOpt = False,
-    min_severity: MinSeverityOpt = "info",
-    hide_waived: HideWaivedOpt = False,
-    no_color: NoColorOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    reference: str,
+    other: str,
+    config: str | None,
+    policy_file: Path | None,
+    store: str | None,
+    format: str | None,
+    output: list[Path] | None,
+    fail_on: str,
+    allow_incomplete: bool,
+    min_severity: str,
+    hide_waived: bool,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
 ) -> None:
     """Compare two environments, snapshot files or stored snapshots; the first is the
-    reference.
-
-    Examples: `parity diff production staging`; `parity diff snaps/prod.json snaps/stg.json
-    --policy policy.yaml -f markdown`; `parity diff production@latest~1 production` (what
-    changed in production since the previous stored snapshot); `production@2026-11-20`.
-    """
+    reference."""
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.pipeline import build_report, collect_environment
     from parity.settings import Settings, find_config, load_settings
@@ -211,21 +226,28 @@ def diff(
     finish(report, policy, view, fail_on, allow_incomplete)
 
 
-@app.command(epilog=EXIT_CODES)
+@command(
+    "report",
+    Opt(("FILE",), "file", "A JSON report written by parity check.", "FILE", parse=Path),
+    FORMAT,
+    OUTPUT,
+    MIN_SEVERITY,
+    HIDE_WAIVED,
+    NO_COLOR,
+    DEBUG,
+    examples=("parity report report.json -f markdown -o summary.md",),
+)
 @handled
 def report(
-    file: Annotated[Path, typer.Argument(help="A JSON report written by parity check.")],
-    format: FormatOpt = None,
-    output: OutputOpt = None,
-    min_severity: MinSeverityOpt = "info",
-    hide_waived: HideWaivedOpt = False,
-    no_color: NoColorOpt = False,
-    debug: DebugOpt = False,
+    file: Path,
+    format: str | None,
+    output: Path | None,
+    min_severity: str,
+    hide_waived: bool,
+    no_color: bool,
+    debug: bool,
 ) -> None:
-    """Re-render a saved JSON report in another format.
-
-    Example: `parity report report.json -f markdown -o summary.md`.
-    """
+    """Re-render a saved JSON report in another format."""
     view = View(format, output, min_severity, hide_waived, no_color)
     from parity.errors import SnapshotError
     from parity.reports.json_report import load_report
@@ -239,22 +261,9 @@ def report(
     emit(render(load_report(text, str(file)), view), output)
 
 
-@app.command(epilog=EXIT_CODES)
+@command("rules", CONFIG, TABLE_OR_JSON, DEBUG, examples=("parity rules -f json",))
 @handled
-def rules(
-    config: ConfigOpt = None,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format.",
-            parser=choice(["table", "json"]),
-            metavar="[table|json]",
-        ),
-    ] = "table",
-    debug: DebugOpt = False,
-) -> None:
+def rules(config: str | None, format: str, debug: bool) -> None:
     """List rules with their effective severity (after the project policy)."""
     import json
 
@@ -272,16 +281,15 @@ def rules(
     emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
 
 
-@app.command("iam-policy", epilog=EXIT_CODES)
+@command(
+    "iam-policy",
+    Opt(("--env", "-e"), "env", "Only this environment's sources.", "NAME"),
+    CONFIG,
+    DEBUG,
+    examples=("parity iam-policy -e production > parity-readonly.json",),
+)
 @handled
-def iam_policy(
-    env: Annotated[
-        str | None,
-        typer.Option("--env", "-e", help="Only this environment's sources.", metavar="NAME"),
-    ] = None,
-    config: ConfigOpt = None,
-    debug: DebugOpt = False,
-) -> None:
+def iam_policy(env: str | None, config: str | None, debug: bool) -> None:
     """Print the least-privilege IAM policy for the configured aws-* sources."""
     import json
 
@@ -291,30 +299,33 @@ def iam_policy(
     emit(json.dumps(build(load_settings(config), env), indent=2) + "\n", None)
 
 
-@app.command(epilog=EXIT_CODES)
+@command("schema", DEBUG, examples=("parity schema > parity-report.schema.json",))
 @handled
-def schema(debug: DebugOpt = False) -> None:
+def schema(debug: bool) -> None:
     """Print the JSON Schema of the JSON report."""
     from parity.reports.json_report import report_schema
 
     emit(report_schema(), None)
 
 
-@app.command(epilog=EXIT_CODES)
-@handled
-def init(
-    directory: Annotated[Path, typer.Argument(help="Repository to scan.", metavar="DIR")] = Path(
-        "."
+@command(
+    "init",
+    Opt(
+        ("DIR",),
+        "directory",
+        "Repository to scan (default: the current directory).",
+        "DIR",
+        default=Path("."),
+        parse=Path,
+        optional=True,
     ),
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite an existing parity.toml.")
-    ] = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Scaffold a commented, valid parity.toml from the repository's per-environment files.
-
-    Example: `parity init && parity check`.
-    """
+    Opt(("--force",), "force", "Overwrite an existing parity.toml.", flag=True),
+    DEBUG,
+    examples=("parity init && parity check",),
+)
+@handled
+def init(directory: Path, force: bool, debug: bool) -> None:
+    """Scaffold a commented, valid parity.toml from the repository's per-environment files."""
     from parity.errors import ConfigError
     from parity.scaffold import render as scaffold
     from parity.scaffold import scan
@@ -325,56 +336,63 @@ def init(
     found = scan(directory)
     emit(scaffold(directory, found), target)
     envs = sorted({f.env for f in found})
-    typer.echo(
+    say(
         f"parity: wrote {target}: {len(found)} source file(s) in "
-        f"{len(envs)} environment(s) ({', '.join(envs) or 'none found'})",
-        err=True,
+        f"{len(envs)} environment(s) ({', '.join(envs) or 'none found'})"
     )
 
 
-register(app)
+@command(
+    "completion",
+    Opt(
+        ("SHELL",),
+        "shell",
+        "bash, zsh or fish.",
+        "SHELL",
+        parse=choice(SHELLS),
+        choices=SHELLS,
+    ),
+    examples=(
+        'eval "$(parity completion bash)"          # in ~/.bashrc',
+        'eval "$(parity completion zsh)"           # in ~/.zshrc',
+        "parity completion fish > ~/.config/fish/completions/parity.fish",
+    ),
+)
+def completion(shell: str) -> None:
+    """Print the shell-completion script for commands, options and their values."""
+    from parity.completion import script
+
+    sys.stdout.write(script(shell, COMMANDS))
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"parity {__version__}")
-        raise typer.Exit()
+# The nightly-audit commands, registered after the gate's so help lists them in that order.
+from parity import cli_audit  # noqa: E402, F401
 
 
-@app.callback()
-def _root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
-    ] = False,
-) -> None:
-    """parity: staging/production parity audits."""
-
-
-def _usage_error_type() -> Any:
-    """The CLI framework's usage-error class (typer vendors click in recent versions)."""
+def run(argv: Sequence[str]) -> int:
+    """Parse and run one command line; the exit code. A usage error is one line on stderr and
+    exit 2 (no usage dump): `parity: error: unrecognized arguments: --bogus (see parity check
+    -h)`; a bare `parity` prints the help and exits 2."""
     try:
-        from typer._click import exceptions
-    except ImportError:  # typer versions that use click itself
-        from click import exceptions  # type: ignore[no-redef]
-    return exceptions.UsageError
+        parsed = parse(argv)
+    except UsageError as error:
+        say(f"parity: error: {error.message} (see {error.prog} -h)")
+        return int(ExitCode.USAGE)
+    except SystemExit as done:  # -h and --version printed
+        return done.code if isinstance(done.code, int) else 0
+    if parsed is None:
+        return int(ExitCode.USAGE)
+    cmd, kwargs = parsed
+    try:
+        cmd.run(**kwargs)
+    except Exit as leave:
+        return leave.code
+    except KeyboardInterrupt:
+        say("parity: interrupted")
+        return int(ExitCode.INTERRUPTED)
+    return 0
 
 
 def main() -> None:
-    """Console-script entry point. A usage error is one line on stderr and exit 2 (no box,
-    no usage dump): `parity: error: No such option: --bogus (see parity check -h)`."""
-    command = typer.main.get_command(app)
-    usage_error = _usage_error_type()
-    try:
-        code = command.main(standalone_mode=False, prog_name="parity")
-    except usage_error as error:
-        if type(error).__name__ == "NoArgsIsHelpError":  # bare `parity`: the help, as asked
-            sys.stdout.write(error.format_message() + "\n")
-            raise SystemExit(int(ExitCode.USAGE)) from None
-        ctx = getattr(error, "ctx", None)
-        where = f" (see {ctx.command_path} -h)" if ctx is not None else ""
-        sys.stderr.write(f"parity: error: {error.format_message()}{where}\n")
-        raise SystemExit(int(ExitCode.USAGE)) from None
-    except typer.Abort:
-        sys.stderr.write("parity: interrupted\n")
-        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
-    raise SystemExit(code if isinstance(code, int) else 0)
+    """Console-script entry point."""
+    raise SystemExit(run(sys.argv[1:]))

@@ -7,28 +7,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
+from parity.cli_args import Exit, Opt, at_least, choice, command
 from parity.cli_support import (
-    EXIT_CODES,
-    AllowIncompleteOpt,
-    ConfigOpt,
-    DebugOpt,
-    FailOnOpt,
-    FormatOpt,
-    HideWaivedOpt,
-    MinSeverityOpt,
-    NoColorOpt,
-    OutputsOpt,
-    QuietOpt,
+    ALLOW_INCOMPLETE,
+    BASELINE,
+    CONFIG,
+    DEBUG,
+    ENVS,
+    FAIL_ON,
+    FORMAT,
+    HUMAN_VIEW,
+    OUTPUTS,
+    STORE,
+    TABLE_OR_JSON,
     View,
-    choice,
     emit,
     finish,
     handled,
     project_policy,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -36,25 +35,10 @@ if TYPE_CHECKING:
     from parity.settings import Settings
     from parity.store.history import History
 
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        help="Snapshot history: a directory or s3://bucket/prefix (default: settings' "
-        "`store`, `.parity/` beside the config).",
-        metavar="URL",
-    ),
-]
-EnvsOpt = Annotated[
-    list[str] | None,
-    typer.Option("--env", "-e", help="Only these environments (repeatable).", metavar="NAME"),
-]
-BaselineOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--baseline", help="Waive the findings listed in this baseline file.", metavar="FILE"
-    ),
-]
+KEEP = Opt(("--keep",), "keep", "Keep the newest N snapshots per env.", "N", parse=at_least(1))
+KEEP_DAYS = Opt(
+    ("--keep-days",), "keep_days", "Delete snapshots older than D days.", "D", parse=at_least(1)
+)
 
 
 def history_of(settings: Settings, store: str | None) -> History:
@@ -90,58 +74,83 @@ def gather(
     return snaps
 
 
+@command(
+    "audit",
+    CONFIG,
+    ENVS,
+    STORE,
+    Opt(
+        ("--from-store",),
+        "from_store",
+        "Evaluate the latest stored snapshot of each environment (sharded collection).",
+        flag=True,
+    ),
+    FORMAT,
+    OUTPUTS,
+    FAIL_ON,
+    Opt(
+        ("--fail-on-new",),
+        "fail_on_new",
+        "Gate only on findings new since the last audit.",
+        flag=True,
+    ),
+    ALLOW_INCOMPLETE,
+    BASELINE,
+    Opt(
+        ("--notify",),
+        "notify",
+        "Webhook to POST to when something is new (the URL is treated as a secret; default: "
+        "PARITY_NOTIFY_URL).",
+        "URL",
+        envvar="PARITY_NOTIFY_URL",
+    ),
+    Opt(
+        ("--notify-format",),
+        "notify_format",
+        "Webhook payload.",
+        "json|slack",
+        default="json",
+        parse=choice(["json", "slack"]),
+        choices=("json", "slack"),
+    ),
+    KEEP,
+    KEEP_DAYS,
+    *HUMAN_VIEW,
+    DEBUG,
+    examples=(
+        "parity audit -o audit.json -o audit.sarif --keep 30",
+        "parity audit --notify $SLACK_HOOK --notify-format slack",
+        "parity audit --from-store --store s3://audits/shop --fail-on-new",
+    ),
+)
+@handled
 def audit(
-    config: ConfigOpt = None,
-    env: EnvsOpt = None,
-    store: StoreOpt = None,
-    from_store: Annotated[
-        bool,
-        typer.Option(
-            "--from-store",
-            help="Evaluate the latest stored snapshot of each environment (sharded collection).",
-        ),
-    ] = False,
-    format: FormatOpt = None,
-    output: OutputsOpt = None,
-    fail_on: FailOnOpt = "error",
-    fail_on_new: Annotated[
-        bool, typer.Option("--fail-on-new", help="Gate only on findings new since the last audit.")
-    ] = False,
-    allow_incomplete: AllowIncompleteOpt = False,
-    baseline: BaselineOpt = None,
-    notify: Annotated[
-        str | None,
-        typer.Option(
-            "--notify",
-            envvar="PARITY_NOTIFY_URL",
-            help="Webhook to POST to when something is new (the URL is treated as a secret).",
-            metavar="URL",
-        ),
-    ] = None,
-    notify_format: Annotated[
-        str,
-        typer.Option("--notify-format", parser=choice(["json", "slack"]), metavar="json|slack"),
-    ] = "json",
-    keep: Annotated[
-        int | None,
-        typer.Option("--keep", min=1, help="Keep the newest N snapshots per env.", metavar="N"),
-    ] = None,
-    keep_days: Annotated[
-        int | None,
-        typer.Option("--keep-days", min=1, help="Delete snapshots older than D days.", metavar="D"),
-    ] = None,
-    min_severity: MinSeverityOpt = "info",
-    hide_waived: HideWaivedOpt = False,
-    no_color: NoColorOpt = False,
-    quiet: QuietOpt = False,
-    debug: DebugOpt = False,
+    config: str | None,
+    env: list[str] | None,
+    store: str | None,
+    from_store: bool,
+    format: str | None,
+    output: list[Path] | None,
+    fail_on: str,
+    fail_on_new: bool,
+    allow_incomplete: bool,
+    baseline: str | None,
+    notify: str | None,
+    notify_format: str,
+    keep: int | None,
+    keep_days: int | None,
+    min_severity: str,
+    hide_waived: bool,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
 ) -> None:
-    """Nightly audit: collect (or read the store), store the snapshots, evaluate, compare with
-    the previous audit (new / persisting / resolved), store the report, notify, gate.
+    """Nightly audit: collect, store, evaluate, compare with the last audit, notify, gate.
 
-    Examples: `parity audit -o audit.json -o audit.sarif --notify $SLACK_HOOK --notify-format
-    slack --keep 30`; `parity audit --from-store --store s3://audits/shop --fail-on-new`.
-    """
+    Collects every environment (or, with --from-store, reads the latest stored snapshots),
+    stores the snapshots, evaluates the policy, marks each finding new / persisting / resolved
+    against the previous audit, stores the report, notifies a webhook when something is new,
+    and exits like `check` (or, with --fail-on-new, only on what is new)."""
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.audit import mark
     from parity.audit import notify as send
@@ -168,34 +177,32 @@ def audit(
     view.trend = history.trend()
     report = mark(report, previous)
     key = history.save_audit(render_json(report), report.generated_at)
-    typer.echo(f"parity: stored audit {history.objects.url}/{key}", err=True)
+    say(f"parity: stored audit {history.objects.url}/{key}")
     if keep or keep_days:
         gone = history.prune(keep, keep_days, datetime.now(UTC))
         if gone:
-            typer.echo(f"parity: pruned {len(gone)} old snapshot(s)", err=True)
+            say(f"parity: pruned {len(gone)} old snapshot(s)")
     if notify:
         problem = send(notify, report, notify_format)
         if problem:
-            typer.echo(f"parity: warning: {problem} (the report is stored)", err=True)
+            say(f"parity: warning: {problem} (the report is stored)")
     finish(report, policy, view, fail_on, allow_incomplete, fail_on_new)
 
 
+@command(
+    "history",
+    Opt(("ENV",), "environment", "Environment whose snapshots to list.", "ENV"),
+    CONFIG,
+    STORE,
+    TABLE_OR_JSON,
+    DEBUG,
+    examples=("parity history production", "parity diff production@latest~1 production"),
+)
+@handled
 def history(
-    environment: Annotated[
-        str, typer.Argument(help="Environment whose snapshots to list.", metavar="ENV")
-    ],
-    config: ConfigOpt = None,
-    store: StoreOpt = None,
-    format: Annotated[
-        str,
-        typer.Option("--format", "-f", parser=choice(["table", "json"]), metavar="[table|json]"),
-    ] = "table",
-    debug: DebugOpt = False,
+    environment: str, config: str | None, store: str | None, format: str, debug: bool
 ) -> None:
-    """List an environment's stored snapshots, oldest first.
-
-    Example: `parity history production`; then `parity diff production@latest~1 production`.
-    """
+    """List an environment's stored snapshots, oldest first."""
     import json
 
     from parity.settings import Settings as Defaults
@@ -229,17 +236,20 @@ def history(
     emit(tabulate(table, headers=headers) + "\n", None)
 
 
+@command(
+    "prune",
+    CONFIG,
+    STORE,
+    KEEP,
+    KEEP_DAYS,
+    DEBUG,
+    examples=("parity prune --keep 30 --keep-days 90",),
+)
+@handled
 def prune(
-    config: ConfigOpt = None,
-    store: StoreOpt = None,
-    keep: Annotated[int | None, typer.Option("--keep", min=1, metavar="N")] = None,
-    keep_days: Annotated[int | None, typer.Option("--keep-days", min=1, metavar="D")] = None,
-    debug: DebugOpt = False,
+    config: str | None, store: str | None, keep: int | None, keep_days: int | None, debug: bool
 ) -> None:
-    """Delete old snapshots (never the latest of an environment).
-
-    Example: `parity prune --keep 30 --keep-days 90`.
-    """
+    """Delete old snapshots (never the latest of an environment)."""
     from parity.errors import ConfigError
     from parity.settings import Settings as Defaults
     from parity.settings import find_config, load_settings
@@ -251,23 +261,40 @@ def prune(
     emit(f"pruned {len(gone)} snapshot(s)\n", None)
 
 
+@command(
+    "baseline",
+    CONFIG,
+    ENVS,
+    Opt(
+        ("--output", "-o"),
+        "output",
+        "Baseline file to write (default: parity-baseline.yaml).",
+        "FILE",
+        default=Path("parity-baseline.yaml"),
+        parse=Path,
+    ),
+    Opt(
+        ("--days",),
+        "days",
+        "Days until entries expire (default: 90).",
+        "N",
+        default=90,
+        parse=at_least(1),
+    ),
+    DEBUG,
+    examples=(
+        "parity baseline -o parity-baseline.yaml",
+        "parity check --baseline parity-baseline.yaml",
+    ),
+)
+@handled
 def baseline(
-    config: ConfigOpt = None,
-    env: EnvsOpt = None,
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Baseline file to write.", metavar="FILE")
-    ] = Path("parity-baseline.yaml"),
-    days: Annotated[
-        int, typer.Option("--days", min=1, help="Days until entries expire.", metavar="N")
-    ] = 90,
-    debug: DebugOpt = False,
+    config: str | None, env: list[str] | None, output: Path, days: int, debug: bool
 ) -> None:
-    """Write today's unwaived findings as a baseline of waivers to commit; `check` and `audit`
-    then honour it (`--baseline FILE`, or `baseline = "FILE"` in parity.toml).
+    """Write today's unwaived findings as a baseline of waivers to commit.
 
-    Example: `parity baseline -o parity-baseline.yaml`, then `parity check --baseline
-    parity-baseline.yaml`.
-    """
+    `check` and `audit` then honour it (`--baseline FILE`, or `baseline = "FILE"` in
+    parity.toml); each entry expires after --days."""
     from parity.baseline import render_baseline
     from parity.pipeline import build_report, gc_paused
     from parity.settings import load_settings
@@ -279,15 +306,7 @@ def baseline(
         report = build_report(snaps, settings, settings.reference, policy=policy)
     emit(render_baseline(report, datetime.now(UTC).date(), days), output)
     n = sum(not f.waived for f in report.findings)
-    typer.echo(
-        f"parity: wrote {output}: {n} finding(s) baselined, expiring in {days} days", err=True
-    )
+    say(f"parity: wrote {output}: {n} finding(s) baselined, expiring in {days} days")
     if not report.complete:
-        typer.echo("parity: warning: the audit was incomplete; the baseline may be short", err=True)
-        raise typer.Exit(3)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the commands to the main app."""
-    for fn in (audit, history, prune, baseline):
-        app.command(fn.__name__, epilog=EXIT_CODES)(handled(fn))
+        say("parity: warning: the audit was incomplete; the baseline may be short")
+        raise Exit(3)

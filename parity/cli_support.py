@@ -12,11 +12,10 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
-
-import typer
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from parity import __version__
+from parity.cli_args import Exit, Opt, choice
 from parity.errors import ParityError
 from parity.exitcodes import FAIL_ON_LEVELS, ExitCode, gate, verdict
 from parity.reports import FORMATTERS
@@ -28,10 +27,11 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_CODES = (
-    "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error; "
-    "3 incomplete audit (a source could not be read); 4 internal error; 130 interrupted."
-)
+
+def say(message: str) -> None:
+    """A line for the person at the terminal (stderr: stdout carries the report)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def handled(fn: F) -> F:
@@ -42,105 +42,104 @@ def handled(fn: F) -> F:
         debug = bool(kwargs.get("debug"))
         try:
             return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise  # the CLI framework's own control flow
+        except Exit:
+            raise  # the commands' own way out
         except ParityError as e:
             if debug:
                 raise
             for line in str(e).splitlines():
-                typer.echo(f"parity: error: {line}", err=True)
-            raise typer.Exit(int(e.exit_code)) from None
+                say(f"parity: error: {line}")
+            raise Exit(int(e.exit_code)) from None
         except KeyboardInterrupt:
-            typer.echo("parity: interrupted", err=True)
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            say("parity: interrupted")
+            raise Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as e:  # a bug: exit 4, never 1 ("findings") or a bare traceback
             if debug:
                 raise
-            typer.echo(
+            say(
                 f"parity: internal error ({type(e).__name__}) in parity {__version__}; "
-                "re-run with --debug for a traceback and report it",
-                err=True,
+                "re-run with --debug for a traceback and report it"
             )
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+            raise Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-ConfigOpt = Annotated[
-    str | None,
-    typer.Option("--config", "-c", help="parity.toml (default: ./parity.toml).", metavar="FILE"),
-]
-
-
-def choice(choices: list[str]) -> Callable[[str], str]:
-    """A parser accepting one of `choices` (case-insensitive); anything else is a usage error
-    (exit 2). Choices come from registries, never retyped here."""
-
-    def parse(value: str) -> str:
-        if value.lower() in choices:
-            return value.lower()
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
-
-    return parse
-
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Report format (default: from the -o extension, else table).",
-        parser=choice(list(FORMATTERS)),
-        metavar="FORMAT",
-    ),
-]
-MinSeverityOpt = Annotated[
-    str,
-    typer.Option(
-        "--min-severity",
-        help="Human formats: hide findings below this severity (info, warning, error).",
-        parser=choice(["info", "warning", "error"]),
-        metavar="LEVEL",
-    ),
-]
-HideWaivedOpt = Annotated[
-    bool, typer.Option("--hide-waived", help="Human formats: leave waived findings out.")
-]
-NoColorOpt = Annotated[
-    bool, typer.Option("--no-color", help="No ANSI colours (also: the NO_COLOR variable).")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line.")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here (atomically).", metavar="FILE")
-]
-OutputsOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="Write the report here (atomically); repeatable, each in the format its extension "
-        "names (.json .sarif .xml .md .prom .html .txt).",
-        metavar="FILE",
-    ),
-]
-FailOnOpt = Annotated[
-    str,
-    typer.Option(
-        "--fail-on",
-        envvar="PARITY_FAIL_ON",
-        help="Lowest failing severity: error, warning, info or never (case-insensitive).",
-        parser=choice(list(FAIL_ON_LEVELS)),
-        metavar="LEVEL",
-    ),
-]
-AllowIncompleteOpt = Annotated[
-    bool,
-    typer.Option(
-        "--allow-incomplete",
-        help="Do not exit 3 when a source failed (collector-failed counts as an error finding).",
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+LEVELS = ("info", "warning", "error")
+CONFIG = Opt(("--config", "-c"), "config", "parity.toml (default: ./parity.toml).", "FILE")
+FORMAT = Opt(
+    ("--format", "-f"),
+    "format",
+    "Report format (default: from the -o extension, else table).",
+    "FORMAT",
+    parse=choice(list(FORMATTERS)),
+    choices=tuple(FORMATTERS),
+)
+MIN_SEVERITY = Opt(
+    ("--min-severity",),
+    "min_severity",
+    "Human formats: hide findings below this severity (info, warning, error).",
+    "LEVEL",
+    default="info",
+    parse=choice(LEVELS),
+    choices=LEVELS,
+)
+HIDE_WAIVED = Opt(
+    ("--hide-waived",), "hide_waived", "Human formats: leave waived findings out.", flag=True
+)
+NO_COLOR = Opt(
+    ("--no-color",), "no_color", "No ANSI colours (also: the NO_COLOR variable).", flag=True
+)
+QUIET = Opt(("--quiet", "-q"), "quiet", "Print only the verdict line.", flag=True)
+OUTPUT = Opt(("--output", "-o"), "output", "Write here (atomically).", "FILE", parse=Path)
+OUTPUTS = Opt(
+    ("--output", "-o"),
+    "output",
+    "Write the report here (atomically); repeatable, each in the format its extension "
+    "names (.json .sarif .xml .md .prom .html .txt).",
+    "FILE",
+    parse=Path,
+    many=True,
+)
+FAIL_ON = Opt(
+    ("--fail-on",),
+    "fail_on",
+    "Lowest failing severity: error, warning, info or never (case-insensitive; "
+    "default: PARITY_FAIL_ON, else error).",
+    "LEVEL",
+    default="error",
+    parse=choice(list(FAIL_ON_LEVELS)),
+    envvar="PARITY_FAIL_ON",
+    choices=tuple(FAIL_ON_LEVELS),
+)
+ALLOW_INCOMPLETE = Opt(
+    ("--allow-incomplete",),
+    "allow_incomplete",
+    "Do not exit 3 when a source failed (collector-failed counts as an error finding).",
+    flag=True,
+)
+DEBUG = Opt(("--debug",), "debug", "Show tracebacks.", flag=True)
+HUMAN_VIEW = (MIN_SEVERITY, HIDE_WAIVED, NO_COLOR, QUIET)
+STORE = Opt(
+    ("--store",),
+    "store",
+    "Snapshot history: a directory or s3://bucket/prefix (default: settings' `store`, "
+    "`.parity/` beside the config).",
+    "URL",
+)
+ENVS = Opt(("--env", "-e"), "env", "Only these environments (repeatable).", "NAME", many=True)
+BASELINE = Opt(
+    ("--baseline",), "baseline", "Waive the findings listed in this baseline file.", "FILE"
+)
+TABLE_OR_JSON = Opt(
+    ("--format", "-f"),
+    "format",
+    "Output format.",
+    "[table|json]",
+    default="table",
+    parse=choice(["table", "json"]),
+    choices=("table", "json"),
+)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -251,18 +250,17 @@ def finish(
     only_new: bool = False,
 ) -> None:
     for warning in report.warnings:
-        typer.echo(f"parity: warning: {warning}", err=True)
+        say(f"parity: warning: {warning}")
     line = verdict(report, fail_on, allow, only_new)
     code = int(gate(report, fail_on, allow, only_new))
     for fmt, output in view.targets:
         if view.quiet and output is None:
-            typer.echo(line)
+            sys.stdout.write(line + "\n")
             continue
         emit(render(report, view.as_format(fmt), policy, line), output)
         if output is not None:
-            typer.echo(
+            say(
                 f"parity: wrote {output}: {report.summary.unwaived} findings, "
-                f"score {report.score.overall:g}, exit {code}",
-                err=True,
+                f"score {report.score.overall:g}, exit {code}"
             )
-    raise typer.Exit(code)
+    raise Exit(code)

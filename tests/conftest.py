@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import textwrap
 from collections.abc import Callable
@@ -10,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from docker_env import engine  # noqa: F401  (session fixture: Podman's API service)
-from typer.testing import CliRunner
 
-from parity.cli import app
+from parity.cli import run
 from parity.model import ConfigEntry, Image, Snapshot
 
 DATA = Path(__file__).parent / "data"
@@ -75,9 +76,11 @@ class Run:
 
 
 def cli(*args: str) -> Run:
-    """Run the CLI in-process with separate stdout/stderr."""
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    return Run(result.exit_code, result.stdout, result.stderr)
+    """Run the CLI in-process with separate stdout/stderr (neither is a terminal)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str = "production"):

@@ -171,8 +171,8 @@ def test_file_only_gate_imports_no_heavy_library(tree) -> None:
 
     cfg = project(tree)
     code = (
-        "import sys\nfrom parity.cli import app\n"
-        f"try:\n    app(['check', '-c', {cfg!r}])\nexcept SystemExit:\n    pass\n"
+        "import sys\nfrom parity.cli import run\n"
+        f"run(['check', '-c', {cfg!r}])\n"
         "heavy = {'boto3', 'botocore', 'docker', 'deepdiff', 'psycopg', 'pymysql'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
