@@ -13,6 +13,7 @@ and connection settings are owned by the collector family that uses them.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -61,6 +62,12 @@ def hint_for(message: str, hints: Hints, **values: str) -> str | None:
         if any(f in lowered for f in fragments):
             return hint.format(**values)
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _real_dir(path: Path) -> str:
+    """The config directory's real path: asked once per displayed file, resolved once."""
+    return os.path.realpath(path)
 
 
 class ConnectionCache:
@@ -116,7 +123,7 @@ class CollectContext:
         """Path as shown in records: relative to the config dir so output is machine-stable."""
         try:  # realpath never raises (a symlink loop stays as written)
             real = Path(os.path.realpath(path))
-            return real.relative_to(os.path.realpath(self.base_dir)).as_posix()
+            return real.relative_to(_real_dir(self.base_dir)).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 EXIT_CODES = (
     "Exit codes: 0 pass; 1 findings at or above --fail-on; 2 usage or configuration error;\n"
@@ -125,7 +125,7 @@ def at_least(low: int) -> Callable[[str], int]:
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing a usage dump and exiting."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message, self.prog)
 
 
@@ -260,7 +260,10 @@ def parse(argv: Sequence[str]) -> tuple[Command, dict[str, Any]] | None:
     problem = _unknown_command(argv)
     if problem:
         raise UsageError(problem, "parity")
-    namespace = vars(parser.parse_args(list(argv)))
+    known, extra = parser.parse_known_args(list(argv))
+    namespace = vars(known)
     cmd = COMMANDS[namespace.pop("command")]
+    if extra:  # argparse would blame the top level; the command is what was misused
+        raise UsageError(f"unrecognized arguments: {' '.join(extra)}", f"parity {cmd.name}")
     _complete(cmd, namespace)
     return cmd, namespace

@@ -135,7 +135,7 @@ TABLE_OR_JSON = Opt(
     ("--format", "-f"),
     "format",
     "Output format.",
-    "[table|json]",
+    "table|json",
     default="table",
     parse=choice(["table", "json"]),
     choices=("table", "json"),

@@ -144,3 +144,69 @@ def test_progress_is_one_rewritten_line_on_a_tty_and_absent_when_piped() -> None
     assert "collecting" in err and "\r\x1b[2K" in err and "\n" not in err.replace("\r\n", "")
     piped = cli("check", "-c", CFG, "-q")
     assert "collecting" not in piped.err
+
+
+def _bash_complete(words: list[str]) -> list[str]:
+    """What `parity completion bash` offers for the last word of `words` (real bash)."""
+    script = cli("completion", "bash").out
+    line = " ".join(f"'{w}'" for w in words)
+    probe = (
+        f"{script}\nCOMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+        'COMPREPLY=(); _parity_complete; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_bash_completion_offers_commands_options_and_values() -> None:
+    assert _bash_complete(["parity", "ch"]) == ["check"]
+    assert "--fail-on" in _bash_complete(["parity", "check", "--fail"])
+    assert _bash_complete(["parity", "check", "--fail-on", ""]) == [
+        "error",
+        "warning",
+        "info",
+        "never",
+    ]
+    assert "markdown" in _bash_complete(["parity", "diff", "a", "b", "-f", "m"])
+    assert _bash_complete(["parity", "check", "-c", ""]) == []  # files: the shell's own
+
+
+def test_completion_scripts_for_each_shell() -> None:
+    fish = cli("completion", "fish").out
+    assert "-a check" in fish and "-l fail-on" in fish and "'error warning info never'" in fish
+    zsh = cli("completion", "zsh")
+    assert zsh.code == 0 and "bashcompinit" in zsh.out and "_parity_complete" in zsh.out
+    bad = cli("completion", "tcsh")
+    assert bad.code == 2 and "is not one of bash, zsh, fish" in bad.err
+
+
+def test_usage_errors_are_one_line_and_name_the_command() -> None:
+    typo = cli("chek")
+    assert (
+        typo.code == 2
+        and typo.err
+        == "parity: error: unknown command 'chek'; did you mean 'check'? (see parity -h)\n"
+    )
+    option = cli("check", "--bogus")
+    assert option.code == 2 and option.err.count("\n") == 1
+    assert "--bogus" in option.err and "(see parity check -h)" in option.err
+    keep = cli("prune", "--keep", "0")
+    assert keep.code == 2 and "--keep" in keep.err and "less than 1" in keep.err
+    bare = cli()
+    assert bare.code == 2 and "Usage: parity" in bare.out and bare.err == ""
+
+
+def test_fail_on_from_the_environment_is_checked_like_the_flag(monkeypatch) -> None:
+    monkeypatch.setenv("PARITY_FAIL_ON", "NEVER")
+    assert cli("check", "-c", CFG).code == 0
+    monkeypatch.setenv("PARITY_FAIL_ON", "sometimes")
+    r = cli("check", "-c", CFG)
+    assert r.code == 2 and "--fail-on (from PARITY_FAIL_ON)" in r.err
+    assert cli("check", "-c", CFG, "--fail-on", "never").code == 0  # the flag wins
+
+
+def test_version() -> None:
+    from parity import __version__
+
+    r = cli("--version")
+    assert r.code == 0 and r.out == f"parity {__version__}\n"
