@@ -51,6 +51,11 @@ def main() -> None:
         str(ROOT / "sample_envs" / "parity.toml"),
     ]
     floor = median_wall([sys.executable, "-c", "pass"], args.runs, env)
+    pydantic = median_wall(
+        [sys.executable, "-c", "from pydantic import BaseModel"],
+        args.runs,
+        {**env, "PYDANTIC_DISABLE_PLUGINS": "__all__"},
+    )
     gate = median_wall(check, args.runs, env)
     sample = str(ROOT / "sample_envs" / "parity.toml")
     script = (
@@ -73,6 +78,10 @@ def main() -> None:
     )
     print(f"python -c pass         median {floor * 1000:7.1f} ms ({args.runs} runs)")
     print(
+        f"pydantic BaseModel     median {pydantic * 1000:7.1f} ms ({args.runs} runs; "
+        "the floor of any gate built on pydantic models)"
+    )
+    print(
         f"parity check (sample)  median {gate * 1000:7.1f} ms ({args.runs} runs), "
         f"{gate / floor:.1f}x interpreter start-up; target < 300 ms (the CLI issue)"
     )
@@ -80,22 +89,24 @@ def main() -> None:
         f"heavy modules imported by a file-only check: {heavy or 'none'} "
         "(deepdiff only loads when a structured value changed, as in the sample)"
     )
-    print("top-level imports by cumulative time (-X importtime, one run, inflated by the probe):")
-    for name, us in top_imports(imports.stderr, 10):
+    print("import time by distribution, self time summed (-X importtime, one run, inflated):")
+    for name, us in import_self_times(imports.stderr, 10):
         print(f"  {us / 1000:6.1f} ms  {name}")
 
 
-def top_imports(importtime: str, n: int) -> list[tuple[str, int]]:
-    """Top-level entries of `-X importtime` output (one space of indent), heaviest first."""
-    rows = []
+def import_self_times(importtime: str, n: int) -> list[tuple[str, int]]:
+    """`-X importtime` self times summed per top-level package, heaviest first: which
+    libraries the gate pays for, whoever imported them (cumulative times double-count)."""
+    totals: dict[str, int] = {}
     for line in importtime.splitlines():
         parts = line.split("|")
         if len(parts) != 3 or not line.startswith("import time:"):
             continue
-        name = parts[2]
-        if name.startswith(" ") and not name.startswith("  ") and parts[1].strip().isdigit():
-            rows.append((name.strip(), int(parts[1])))
-    return sorted(rows, key=lambda r: -r[1])[:n]
+        self_us = parts[0].removeprefix("import time:").strip()
+        if self_us.isdigit():
+            top = parts[2].strip().split(".")[0]
+            totals[top] = totals.get(top, 0) + int(self_us)
+    return sorted(totals.items(), key=lambda r: -r[1])[:n]
 
 
 if __name__ == "__main__":
