@@ -155,7 +155,6 @@ def _typed(opt: Opt) -> Callable[[str], Any]:
         except ValueError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
 
-    convert.__name__ = opt.metavar or opt.dest  # argparse names the type in some messages
     return convert
 
 
