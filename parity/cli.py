@@ -82,7 +82,7 @@ def check(
     """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.cli_audit import gather
-    from parity.pipeline import build_report, gc_paused
+    from parity.pipeline import build_report
     from parity.settings import load_settings
     from parity.store import FsStore
 
@@ -100,8 +100,7 @@ def check(
         snaps = {k: v for k, v in snaps.items() if k in wanted}
     else:
         snaps = gather(settings, env, debug=debug, policy=policy)
-    with gc_paused():
-        report = build_report(snaps, settings, settings.reference, policy=policy)
+    report = build_report(snaps, settings, settings.reference, policy=policy)
     finish(report, policy, view, fail_on, allow_incomplete)
 
 

@@ -154,7 +154,7 @@ def audit(
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
     from parity.audit import mark
     from parity.audit import notify as send
-    from parity.pipeline import build_report, gc_paused, missing_snapshot
+    from parity.pipeline import build_report, missing_snapshot
     from parity.reports.json_report import load_report, render_json
     from parity.settings import load_settings
 
@@ -170,8 +170,7 @@ def audit(
         snaps = gather(settings, env, debug=debug, policy=policy)
         for snap in snaps.values():
             history.save(snap)
-    with gc_paused():
-        report = build_report(snaps, settings, settings.reference, policy=policy)
+    report = build_report(snaps, settings, settings.reference, policy=policy)
     audits = history.audits()
     previous = load_report(history.read_audit(audits[-1]), audits[-1]) if audits else None
     view.trend = history.trend()
@@ -296,14 +295,13 @@ def baseline(
     `check` and `audit` then honour it (`--baseline FILE`, or `baseline = "FILE"` in
     parity.toml); each entry expires after --days."""
     from parity.baseline import render_baseline
-    from parity.pipeline import build_report, gc_paused
+    from parity.pipeline import build_report
     from parity.settings import load_settings
 
     settings = load_settings(config)
     policy = project_policy(settings)
     snaps = gather(settings, env, debug=debug, policy=policy)
-    with gc_paused():
-        report = build_report(snaps, settings, settings.reference, policy=policy)
+    report = build_report(snaps, settings, settings.reference, policy=policy)
     emit(render_baseline(report, datetime.now(UTC).date(), days), output)
     n = sum(not f.waived for f in report.findings)
     say(f"parity: wrote {output}: {n} finding(s) baselined, expiring in {days} days")

@@ -186,6 +186,7 @@ def production_roles(
     return roles, warnings
 
 
+@gc_paused()  # every caller wants it: evaluation allocates many acyclic objects
 def build_report(
     snapshots: dict[str, Snapshot],
     settings: Settings,
