@@ -4,17 +4,23 @@ Prints, for N unrelated keys per side (plus a few real typos planted among them)
 find_typos takes and how many pairs it found. Target (issue 13): 10k x 10k in under 2 s on
 the project's machine; every size is searched fully (no silent cap on candidate pairs).
 
+Also prints where a small search stops comparing in Python (`parity.typos._PYTHON_PAIRS`):
+the cost of one banded comparison of near-miss keys (the slow case: no early exit) against
+importing rapidfuzz in a fresh interpreter.
+
     python bench/typo_matching.py [N ...]
 """
 
 from __future__ import annotations
 
 import random
+import statistics
 import string
+import subprocess
 import sys
 import time
 
-from parity.typos import find_typos
+from parity.typos import _PYTHON_PAIRS, find_typos, osa_within
 
 
 def keys(n: int, rng: random.Random) -> list[str]:
@@ -44,7 +50,32 @@ def run(n: int) -> tuple[float, int, int]:
     return time.perf_counter() - t0, len(pairs), planted
 
 
+def break_even() -> None:
+    rng = random.Random(7)
+    near = []
+    for key in keys(500, rng):
+        pos = rng.randrange(1, len(key) - 1)
+        near.append((key.lower(), (key[:pos] + key[pos + 1 :]).lower()))
+    t0 = time.perf_counter()
+    for a, b in near:
+        osa_within(a, b, 2)
+    per_pair = (time.perf_counter() - t0) / len(near)
+    probe = "import time; t = time.perf_counter(); import rapidfuzz.process; "
+    probe += "print(time.perf_counter() - t)"
+    imports = [
+        float(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout)
+        for _ in range(7)
+    ]
+    cost = statistics.median(imports)
+    print(
+        f"python OSA {per_pair * 1e6:.1f} us/pair (near misses), rapidfuzz import "
+        f"{cost * 1000:.1f} ms: break-even {cost / per_pair:,.0f} pairs; "
+        f"threshold {_PYTHON_PAIRS}"
+    )
+
+
 def main() -> None:
+    break_even()
     sizes = [int(a) for a in sys.argv[1:]] or [1_000, 2_000, 10_000]
     print(f"{'keys/side':>10} {'seconds':>8} {'pairs':>6} {'planted':>8}")
     for n in sizes:

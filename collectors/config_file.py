@@ -7,7 +7,6 @@ the deployed result; each value's source names the file (and line) that set it.
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import tomllib
@@ -134,6 +133,8 @@ def _plain(text: str, fmt: Format, path: str) -> Any:
             m = re.search(r"at line (\d+)", str(e))
             msg = re.sub(r"\s*\(at line.*", "", str(e))
             raise ParseError(path, int(m.group(1)) if m else None, f"invalid TOML: {msg}") from e
+    import configparser  # INI only: not every gate pays for it
+
     parser = configparser.ConfigParser(interpolation=None, strict=True)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:

@@ -191,8 +191,9 @@ def _epilog(cmd: Command) -> str:
     return "\n\n".join(parts)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, from the registry."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line, from the registry: every command, or with `only` just that one (a
+    run needs one command's options, not all thirteen's: a few ms of the gate's start-up)."""
     from parity import __version__
 
     root = _Parser(
@@ -204,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--version", action="version", version=f"parity {__version__}")
     sub = root.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for cmd in COMMANDS.values():
+    for cmd in COMMANDS.values() if only is None else [COMMANDS[only]]:
         p = sub.add_parser(
             cmd.name,
             help=cmd.summary,
@@ -252,13 +253,14 @@ def parse(argv: Sequence[str]) -> tuple[Command, dict[str, Any]] | None:
 
     Raises UsageError; `-h` and `--version` print and raise SystemExit(0) (argparse's way).
     """
-    parser = build_parser()
     if not argv:
-        sys.stdout.write(parser.format_help())
+        sys.stdout.write(build_parser().format_help())
         return None
     problem = _unknown_command(argv)
     if problem:
         raise UsageError(problem, "parity")
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first)
     known, extra = parser.parse_known_args(list(argv))
     namespace = vars(known)
     cmd = COMMANDS[namespace.pop("command")]

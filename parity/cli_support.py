@@ -143,9 +143,16 @@ TABLE_OR_JSON = Opt(
 
 
 def emit(text: str, output: Path | None) -> None:
+    """Write a rendering to its file, or to stdout. A reader that stopped reading (`| head`)
+    is its choice, not an error: the command still ends with its verdict's exit code."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            from parity._entry import silence_stdout
+
+            silence_stdout()
         return
     from parity.store import atomic_write
 

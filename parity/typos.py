@@ -8,7 +8,9 @@ meant).
 
 Matching is sub-quadratic in practice and never silently capped: candidates are restricted to
 keys of compatible length, and large searches use rapidfuzz's `process.cdist` (C, all cores)
-with a score cutoff.
+with a score cutoff. Small searches, the usual pre-deploy gate, use a banded pure-Python OSA
+(`osa_within`, checked against rapidfuzz in tests/unit/test_typos.py): importing rapidfuzz
+costs more than a few hundred such comparisons.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Container, Iterable
 
 # Above this many candidate pairs, the matrix search (numpy + cdist) beats per-key scans.
 _MATRIX_PAIRS = 250_000
+# Up to this many, comparing in Python is cheaper than importing rapidfuzz (bench/typo_matching).
+_PYTHON_PAIRS = 400
 
 
 def canonical_key(key: str) -> str:
@@ -60,22 +64,66 @@ def _by_length(keys: list[str]) -> dict[int, list[int]]:
     return out
 
 
+def osa_within(a: str, b: str, k: int) -> int:
+    """The optimal-string-alignment distance of a and b when it is at most k, else k + 1
+    (rapidfuzz's `OSA.distance(a, b, score_cutoff=k)`). Only cells within k of the diagonal
+    can hold a distance <= k, and once a whole row exceeds k so does every later one (a
+    transposition costs at least the cell diagonally before it), so a pair is settled in
+    O(k * len) steps."""
+    over = k + 1
+    la, lb = len(a), len(b)
+    if abs(la - lb) > k:
+        return over
+    before: list[int] = []
+    prev = [j if j <= k else over for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        cur = [over] * (lb + 1)
+        if i <= k:
+            cur[0] = i
+        lo, hi = max(1, i - k), min(lb, i + k)
+        ai = a[i - 1]
+        for j in range(lo, hi + 1):
+            bj = b[j - 1]
+            best = prev[j - 1] + (ai != bj)
+            if prev[j] + 1 < best:
+                best = prev[j] + 1
+            if cur[j - 1] + 1 < best:
+                best = cur[j - 1] + 1
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == bj and before[j - 2] + 1 < best:
+                best = before[j - 2] + 1
+            cur[j] = best if best < over else over
+        if min(cur[lo - 1 : hi + 1]) >= over:
+            return over
+        before, prev = prev, cur
+    return prev[lb]
+
+
 def _candidates(
     missing: list[str], extra: list[str], max_distance: int
 ) -> Iterable[tuple[int, int, int]]:
     """(distance, extra index, missing index) of pairs within max_distance edits."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
     low_m = [m.lower() for m in missing]
     low_x = [x.lower() for x in extra]
     m_len, x_len = _by_length(low_m), _by_length(low_x)
+    buckets = []
     for length, xs in sorted(x_len.items()):
         window = [
             i for n in range(length - max_distance, length + max_distance + 1) for i in m_len[n]
         ]
-        if not window:
-            continue
+        if window:
+            buckets.append((xs, window))
+    if sum(len(xs) * len(window) for xs, window in buckets) <= _PYTHON_PAIRS:
+        for xs, window in buckets:
+            for xi in xs:
+                for mi in window:
+                    dist = osa_within(low_x[xi], low_m[mi], max_distance)
+                    if dist <= max_distance:
+                        yield dist, xi, mi
+        return
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    for xs, window in buckets:
         choices = [low_m[i] for i in window]
         if len(xs) * len(window) > _MATRIX_PAIRS:
             import numpy as np

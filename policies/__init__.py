@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,24 @@ def _validation_error(where: str, err: ValidationError) -> ConfigError:
     return ConfigError(format_validation_error(where, err))
 
 
+def _pack_text() -> str:
+    """The pack's text, read through this package's own loader: that works from an unpacked
+    wheel, a zip or a checkout alike, and unlike importlib.resources.files it does not import
+    zipfile and its readers for one read of the gate's start-up."""
+    get_data = getattr(__spec__.loader, "get_data", None)  # importlib.abc costs what we save
+    if get_data is None:
+        raise ConfigError(f"cannot read {DEFAULT_PACK}: {__package__} was loaded without data")
+    data: bytes = get_data(os.path.join(os.path.dirname(__file__), DEFAULT_PACK))
+    return data.decode("utf-8")
+
+
 @cache
 def default_policy() -> Policy:
     """The built-in pack, shipped as package data. Our own trusted file, so libyaml's C loader
     reads it (the pure-Python loader took a third of a gate's start-up); parsed once."""
     import yaml
 
-    text = files(__package__).joinpath(DEFAULT_PACK).read_text(encoding="utf-8")
+    text = _pack_text()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return Policy.model_validate(yaml.load(text, Loader=loader))

@@ -1,5 +1,8 @@
 """What a database's catalog says, dialect-neutral, and its pure transform into records.
 
+Catalog rows are NamedTuples (immutable like the records they become; a frozen dataclass costs
+six times as much to define, paid on every gate that reads a database).
+
 Each dialect module *gets* a Catalog through catalog queries (never a table scan unless exact
 counts were asked for); `transform` turns it into records and is unit-tested on canned
 catalogs in tests/data/sql/, so what parity concludes does not depend on a server being up.
@@ -8,7 +11,7 @@ catalogs in tests/data/sql/, so what parity concludes does not depend on a serve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from parity.model import DataVolume, Dependency, MigrationHead, Record, SchemaObject
 
@@ -16,8 +19,7 @@ if TYPE_CHECKING:
     from ..interface import CollectContext
 
 
-@dataclass(frozen=True)
-class TableStat:
+class TableStat(NamedTuple):
     """Volume of one table; `exact` is False for catalog estimates and capped counts."""
 
     schema: str
@@ -27,8 +29,7 @@ class TableStat:
     exact: bool
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column as the catalog describes it."""
 
     schema: str
@@ -39,8 +40,7 @@ class Column:
     default: str | None = None
 
 
-@dataclass(frozen=True)
-class Index:
+class Index(NamedTuple):
     """A plain index (indexes that back a constraint are reported as the constraint)."""
 
     schema: str
@@ -49,8 +49,7 @@ class Index:
     definition: str
 
 
-@dataclass(frozen=True)
-class Constraint:
+class Constraint(NamedTuple):
     """A primary key, unique, foreign key or check constraint."""
 
     schema: str
@@ -59,8 +58,7 @@ class Constraint:
     definition: str
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(NamedTuple):
     """The head of one migration tool (see parity.model.MigrationHead)."""
 
     key: str

@@ -3,21 +3,24 @@ plugins are disabled, and the stand-in answers as the real loader would."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 from conftest import SAMPLE
 
-PROBE = (
-    "import sys\n"
+PROBE = (  # main() ends the process, so the probe reports from an atexit handler
+    "import atexit, sys\n"
     "from parity import _entry\n"
-    "sys.argv = ['parity', 'check', '-c', {cfg!r}, '-q']\n"
-    "try:\n    _entry.main()\nexcept SystemExit:\n    pass\n"
-    "loader = sys.modules.get('pydantic.plugin._loader')\n"
-    "stub = loader is not None and getattr(loader, '__file__', None) is None\n"
-    "print('metadata' if 'importlib.metadata' in sys.modules else 'no-metadata',"
+    "def report():\n"
+    "    loader = sys.modules.get('pydantic.plugin._loader')\n"
+    "    stub = loader is not None and getattr(loader, '__file__', None) is None\n"
+    "    print('metadata' if 'importlib.metadata' in sys.modules else 'no-metadata',"
     " 'stub' if stub else 'real', file=sys.stderr)\n"
+    "atexit.register(report)\n"
+    "sys.argv = ['parity', 'check', '-c', {cfg!r}, '-q']\n"
+    "_entry.main()\n"
 )
 
 
@@ -49,3 +52,57 @@ def test_the_stand_in_answers_like_pydantic_with_plugins_off(monkeypatch) -> Non
 
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
     assert list(_loader.get_plugins()) == list(_no_plugins().get_plugins()) == []
+
+
+def _entry_run(prelude: str, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
+    """`parity ARGS` through the console entry, after `prelude` ran in the same process."""
+    script = f"import sys\n{prelude}\nfrom parity import _entry\nsys.argv = {['parity', *args]!r}\n"
+    return subprocess.run(  # type: ignore[call-overload,no-any-return]
+        [sys.executable, "-c", script + "_entry.main()\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+        **popen,
+    )
+
+
+def test_leaving_early_keeps_the_exit_code_output_and_atexit_handlers() -> None:
+    cfg = str(SAMPLE / "parity.toml")
+    prelude = "import atexit\natexit.register(lambda: print('atexit ran', file=sys.stderr))"
+    done = _entry_run(prelude, "check", "-c", cfg, "-f", "json")
+    assert done.returncode == 1  # the sample has error findings
+    assert json.loads(done.stdout)["summary"]["total"] > 0  # all of it, parseable (>56 KB)
+    assert done.stderr.strip().endswith("atexit ran")
+
+
+def test_a_live_thread_is_joined_before_the_process_ends(tmp_path) -> None:
+    marker = tmp_path / "thread-finished"
+    prelude = (
+        "import threading, time, pathlib\n"
+        f"def late():\n    time.sleep(0.3)\n    pathlib.Path({str(marker)!r}).write_text('x')\n"
+        "threading.Thread(target=late).start()"
+    )
+    done = _entry_run(prelude, "rules", "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`parity check -f json | true`: the report has no reader; the verdict's exit code
+    stands, and no BrokenPipeError or "internal error" is printed."""
+    cfg = str(SAMPLE / "parity.toml")
+    script = (
+        "import sys\nfrom parity import _entry\n"
+        f"sys.argv = ['parity', 'check', '-c', {cfg!r}, '-f', 'json']\n_entry.main()\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before parity writes its 56 KB
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert "BrokenPipe" not in err and "internal error" not in err

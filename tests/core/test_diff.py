@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parity import typos
 from parity.diff import align, build_index, find_typos
 from parity.model import ConfigEntry, Dependency, Kind
 from parity.normalize import EnvNormalizer
 from parity.settings import DEFAULT_ALIASES
+from parity.typos import osa_within
 
 from conftest import snap
 
@@ -97,3 +102,24 @@ def _words(n: int, seed: int = 1) -> list[str]:
 
     rng = random.Random(seed)
     return sorted({"".join(rng.choices(string.ascii_uppercase, k=6)) for _ in range(n)})
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text("abcAB_.", max_size=14),
+    st.text("abcAB_.", max_size=14),
+    st.integers(min_value=0, max_value=3),
+)
+def test_python_osa_agrees_with_rapidfuzz(a: str, b: str, k: int) -> None:
+    from rapidfuzz.distance import OSA
+
+    assert osa_within(a, b, k) == OSA.distance(a, b, score_cutoff=k)
+
+
+def test_small_and_large_searches_pair_the_same_keys(monkeypatch) -> None:
+    missing = ["DATABASE_URL", "REDIS_URL", "API_KEY", "SERVICE_A_URL", "CACHE_TTL", "LOG_LEVEL"]
+    extra = ["DATABSE_URL", "REDIS-URL", "API_KYE", "SERVICE_B_URL", "CAHCE_TTL", "LOGLEVEL"]
+    small = find_typos(missing, extra)  # 36 pairs: compared in Python, rapidfuzz not needed
+    monkeypatch.setattr(typos, "_PYTHON_PAIRS", 0)
+    assert find_typos(missing, extra) == small
+    assert ("CACHE_TTL", "CAHCE_TTL") in small and ("API_KEY", "API_KYE") in small
