@@ -99,6 +99,8 @@ class CollectContext:
     list_keys: Mapping[str, str] = field(default_factory=dict)  # policy: list path -> id field
     root: Path | None = None  # files may only point inside it (default: base_dir)
     max_file_bytes: int = 50 * 1024 * 1024
+    # display() per path, for this collection pass: a file is named by every record it yields
+    _shown: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     def connection_settings(self, family: str, model: type[M]) -> M | None:
         """This environment's settings table for a collector family, validated; None if unset."""
@@ -121,11 +123,15 @@ class CollectContext:
 
     def display(self, path: Path) -> str:
         """Path as shown in records: relative to the config dir so output is machine-stable."""
-        try:  # realpath never raises (a symlink loop stays as written)
-            real = Path(os.path.realpath(path))
-            return real.relative_to(_real_dir(self.base_dir)).as_posix()
-        except ValueError:
-            return path.as_posix()
+        shown = self._shown.get(path)
+        if shown is None:
+            try:  # realpath never raises (a symlink loop stays as written)
+                real = Path(os.path.realpath(path))
+                shown = real.relative_to(_real_dir(self.base_dir)).as_posix()
+            except ValueError:
+                shown = path.as_posix()
+            self._shown[path] = shown
+        return shown
 
     def confined(self, path: Path, what: str) -> Path:
         """A path a collected file points to (`env_file:`, `extends: file:`, `-r`), refused
