@@ -72,6 +72,9 @@ def leave(code: int) -> NoReturn:
 def main() -> None:
     """Run the CLI."""
     gc.disable()
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`parity check >&-`)
+            setattr(sys, name, open(os.devnull, "w"))  # noqa: SIM115 (open until exit)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__" and "pydantic" not in sys.modules:
         sys.modules["pydantic.plugin._loader"] = _no_plugins()

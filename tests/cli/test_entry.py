@@ -106,3 +106,16 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 1
     assert "BrokenPipe" not in err and "internal error" not in err
+
+
+def test_a_closed_stdout_is_a_reader_that_is_gone() -> None:
+    """`parity check >&-`: Python starts with sys.stdout None; the verdict still decides."""
+    cfg = str(SAMPLE / "parity.toml")
+    script = (
+        "import os, sys\nos.close(1)\n"  # as if the shell had closed it
+        "sys.stdout = None\nfrom parity import _entry\n"
+        f"sys.argv = ['parity', 'check', '-c', {cfg!r}, '-q']\n_entry.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Error" not in done.stderr and "internal error" not in done.stderr
