@@ -39,7 +39,7 @@ from parity.cli_support import (
 )
 from parity.exitcodes import ExitCode
 
-__all__ = ["COMMANDS", "main", "run"]
+__all__ = ["COMMANDS", "run"]
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -390,8 +390,3 @@ def run(argv: Sequence[str]) -> int:
         say("parity: interrupted")
         return int(ExitCode.INTERRUPTED)
     return 0
-
-
-def main() -> None:
-    """Console-script entry point."""
-    raise SystemExit(run(sys.argv[1:]))

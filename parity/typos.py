@@ -9,7 +9,7 @@ meant).
 Matching is sub-quadratic in practice and never silently capped: candidates are restricted to
 keys of compatible length, and large searches use rapidfuzz's `process.cdist` (C, all cores)
 with a score cutoff. Small searches, the usual pre-deploy gate, use a banded pure-Python OSA
-(`osa_within`, checked against rapidfuzz in tests/unit/test_typos.py): importing rapidfuzz
+(`osa_within`, checked against rapidfuzz in tests/core/test_diff.py): importing rapidfuzz
 costs more than a few hundred such comparisons.
 """
 
