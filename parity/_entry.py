@@ -23,6 +23,7 @@ handlers and live threads are not cut short.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -58,14 +59,19 @@ def leave(code: int) -> NoReturn:
     import atexit
 
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:
-            if stream is sys.stdout:
-                silence_stdout()
-        except (OSError, ValueError):  # a closed stream: nothing more can reach it
-            continue
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except (OSError, ValueError) as e:  # a full disk, a closed file: the output was lost
+        from parity.exitcodes import ExitCode
+
+        reason = e.strerror if isinstance(e, OSError) else str(e)
+        code = int(ExitCode.USAGE)  # an unwritable output, as when a report file is
+        with contextlib.suppress(OSError, ValueError):  # stderr broken too: nobody to tell
+            sys.stderr.write(f"parity: error: cannot write to stdout: {reason}\n")
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
 
 

@@ -7,12 +7,20 @@ Exit codes (see parity.exitcodes): 0 no unwaived finding at/above --fail-on; 1 s
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from parity.cli_args import COMMANDS, Exit, Opt, UsageError, choice, command, parse
+from parity.cli_args import (
+    COMMANDS,
+    Exit,
+    Opt,
+    UsageError,
+    build_parser,
+    choice,
+    command,
+    parse,
+)
 from parity.cli_support import (
     ALLOW_INCOMPLETE,
     BASELINE,
@@ -33,10 +41,12 @@ from parity.cli_support import (
     emit,
     finish,
     handled,
+    out,
     project_policy,
     render,
     say,
 )
+from parity.errors import ParityError
 from parity.exitcodes import ExitCode
 
 __all__ = ["COMMANDS", "run"]
@@ -357,11 +367,12 @@ def init(directory: Path, force: bool, debug: bool) -> None:
         "parity completion fish > ~/.config/fish/completions/parity.fish",
     ),
 )
+@handled
 def completion(shell: str) -> None:
     """Print the shell-completion script for commands, options and their values."""
     from parity.completion import script
 
-    sys.stdout.write(script(shell, COMMANDS))
+    out(script(shell, COMMANDS))
 
 
 # The nightly-audit commands, registered after the gate's so help lists them in that order.
@@ -379,7 +390,11 @@ def run(argv: Sequence[str]) -> int:
         return int(ExitCode.USAGE)
     except SystemExit as done:  # -h and --version printed
         return done.code if isinstance(done.code, int) else 0
-    if parsed is None:
+    if parsed is None:  # a bare `parity`: the help, and exit 2 whether or not it was shown
+        try:
+            out(build_parser().format_help())
+        except ParityError as e:
+            say(f"parity: error: {e}")
         return int(ExitCode.USAGE)
     cmd, kwargs = parsed
     try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, NoReturn
 
@@ -249,12 +248,11 @@ def _unknown_command(argv: Sequence[str]) -> str | None:
 
 
 def parse(argv: Sequence[str]) -> tuple[Command, dict[str, Any]] | None:
-    """The command and its keyword arguments; None for a bare `parity` (help was printed).
+    """The command and its keyword arguments; None for a bare `parity` (the caller shows help).
 
     Raises UsageError; `-h` and `--version` print and raise SystemExit(0) (argparse's way).
     """
     if not argv:
-        sys.stdout.write(build_parser().format_help())
         return None
     problem = _unknown_command(argv)
     if problem:

@@ -29,9 +29,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def say(message: str) -> None:
-    """A line for the person at the terminal (stderr: stdout carries the report)."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    """A line for the person at the terminal (stderr: stdout carries the report). When stderr
+    itself cannot be written there is nobody to tell; the exit code still says it."""
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
 
 
 def handled(fn: F) -> F:
@@ -142,17 +146,29 @@ TABLE_OR_JSON = Opt(
 )
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a rendering to its file, or to stdout. A reader that stopped reading (`| head`)
-    is its choice, not an error: the command still ends with its verdict's exit code."""
-    if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            from parity._entry import silence_stdout
+def out(text: str) -> None:
+    """Everything a command prints on stdout. A reader that stopped reading (`| head`) is its
+    choice, not an error: the command still ends with its verdict's exit code. A stdout that
+    cannot take the text (a full disk) is an unwritable output, exit 2, never a bug report:
+    a gate whose report was lost must not pass."""
+    from parity._entry import silence_stdout
 
-            silence_stdout()
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as e:
+        from parity.errors import ConfigError
+
+        silence_stdout()  # what is still buffered would fail again at exit
+        raise ConfigError(f"cannot write to stdout: {e.strerror}") from e
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a rendering to its file (atomically), or to stdout."""
+    if output is None:
+        out(text)
         return
     from parity.store import atomic_write
 
@@ -262,7 +278,7 @@ def finish(
     code = int(gate(report, fail_on, allow, only_new))
     for fmt, output in view.targets:
         if view.quiet and output is None:
-            sys.stdout.write(line + "\n")
+            out(line + "\n")
             continue
         emit(render(report, view.as_format(fmt), policy, line), output)
         if output is not None:

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import SAMPLE
 
 PROBE = (  # main() ends the process, so the probe reports from an atexit handler
@@ -57,12 +59,9 @@ def test_the_stand_in_answers_like_pydantic_with_plugins_off(monkeypatch) -> Non
 def _entry_run(prelude: str, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
     """`parity ARGS` through the console entry, after `prelude` ran in the same process."""
     script = f"import sys\n{prelude}\nfrom parity import _entry\nsys.argv = {['parity', *args]!r}\n"
+    streams = popen or {"capture_output": True}
     return subprocess.run(  # type: ignore[call-overload,no-any-return]
-        [sys.executable, "-c", script + "_entry.main()\n"],
-        capture_output=True,
-        text=True,
-        check=False,
-        **popen,
+        [sys.executable, "-c", script + "_entry.main()\n"], text=True, check=False, **streams
     )
 
 
@@ -119,3 +118,18 @@ def test_a_closed_stdout_is_a_reader_that_is_gone() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 1
     assert "Error" not in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [("check", "-f", "json", "-c", "CFG"), ("check", "-q", "-c", "CFG"), ("completion", "zsh"), ()],
+)
+def test_a_stdout_that_cannot_be_written_is_exit_2_not_a_bug(args: tuple[str, ...]) -> None:
+    """A full disk loses the report: the gate must not pass, and it is no bug in parity (a
+    bare `parity`, whose help is lost, exits 2 as it always does)."""
+    argv = [str(SAMPLE / "parity.toml") if a == "CFG" else a for a in args]
+    with open("/dev/full", "w") as full:
+        done = _entry_run("", *argv, stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "parity: error: cannot write to stdout: No space left on device"
