@@ -19,11 +19,17 @@ from .interface import Draft, RuleContext, rule
 
 
 def _missing_roots(
-    records: list[ConfigEntry], other: Mapping[str, Mapping[str, object]]
+    records: list[ConfigEntry],
+    other: Mapping[str, Mapping[str, object]],
+    own: Mapping[str, Mapping[str, object]],
+    one_sided: set[tuple[str, str]],
 ) -> list[tuple[str, list[ConfigEntry]]]:
     """Group missing records under the highest parent the other side lacks entirely: a
     subtree missing on one side is one finding, not one per leaf. Environment variables are
-    flat names and never grouped."""
+    flat names and never grouped. A parent is present on the other side when it is written
+    the same there, or when any key below it on this side has a counterpart there: the diff
+    aligned `apps[name=api-staging].memory` with `apps[name=api].memory`, so keys only staging
+    sets below that element are those keys, not "the whole element is staging-only"."""
     present: dict[str, set[str]] = {}
     groups: dict[tuple[str, str], list[ConfigEntry]] = {}
     for r in records:
@@ -31,6 +37,12 @@ def _missing_roots(
         if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
             if r.scope not in present:
                 present[r.scope] = {p for k in other.get(r.scope, {}) for p in segments(k)}
+                present[r.scope].update(
+                    p
+                    for k in own.get(r.scope, {})
+                    if (r.scope, k) not in one_sided
+                    for p in segments(k)[:-1]
+                )
             for prefix in segments(r.key)[:-1]:
                 if prefix not in present[r.scope]:
                     root = prefix
@@ -61,7 +73,8 @@ def _one_sided(
         if c and c.rule == "may-differ":
             continue
         keep.append(r)
-    yield from _missing_roots(keep, _config_keys(ctx, other_env))
+    one_sided = {(r.scope, r.key) for r in records}
+    yield from _missing_roots(keep, _config_keys(ctx, other_env), _config_keys(ctx, env), one_sided)
 
 
 def _config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:

@@ -54,6 +54,31 @@ def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
     ]
 
 
+def test_keys_under_an_element_named_for_its_environment_are_not_a_missing_element() -> None:
+    """`apps[name=api-staging]` is production's `apps[name=api]` (the diff aligns them): keys
+    only staging sets below it are those keys, not "the whole element is staging-only"."""
+
+    def f(key: str, value: str) -> ConfigEntry:
+        return ConfigEntry("manifest", key, value, "api.yml:1")
+
+    prod = [f("apps[name=api].memory", "64M"), f("apps[name=api].env.MODE", "basic")]
+    stg = [
+        f("apps[name=api-staging].memory", "64M"),
+        f("apps[name=api-staging].env.MODE", "basic"),
+        f("apps[name=api-staging].env.SAML_ENABLED", "1"),
+        f("apps[name=api-staging].env.SAML_URL", "https://idp.example.org"),
+    ]
+    r = report_for(snap("production", *prod), snap("staging", *stg))
+    assert sorted(x.subject for x in r.findings if x.rule == "missing-key") == [
+        "config:manifest:apps[name=api-staging].env.SAML_ENABLED",
+        "config:manifest:apps[name=api-staging].env.SAML_URL",
+    ]
+    # an element only staging has is still one finding for the element
+    extra = [*stg, f("apps[name=worker].memory", "32M"), f("apps[name=worker].command", "w")]
+    r2 = report_for(snap("production", *prod), snap("staging", *extra))
+    assert "config:manifest:apps[name=worker]" in {x.subject for x in r2.findings}
+
+
 def test_set_difference_names_only_elements_that_differ_after_env_names() -> None:
     def lst(items: list[str]) -> ConfigEntry:
         return ConfigEntry("values", "features", json.dumps(items), "v.yaml:1", structured=items)
