@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from parity.diff import subject_of
 from parity.identities import neutralize
@@ -23,6 +23,7 @@ def _missing_roots(
     other: Mapping[str, Mapping[str, object]],
     own: Mapping[str, Mapping[str, object]],
     one_sided: set[tuple[str, str]],
+    neutral: Callable[[str], str],
 ) -> list[tuple[str, list[ConfigEntry]]]:
     """Group missing records under the highest parent the other side lacks entirely: a
     subtree missing on one side is one finding, not one per leaf. Environment variables are
@@ -36,10 +37,11 @@ def _missing_roots(
         root = r.key
         if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
             if r.scope not in present:
-                present[r.scope] = {p for k in other.get(r.scope, {}) for p in segments(k)}
+                group = neutral(r.scope)  # the index's name for the scope, on both sides
+                present[r.scope] = {p for k in other.get(group, {}) for p in segments(k)}
                 present[r.scope].update(
                     p
-                    for k in own.get(r.scope, {})
+                    for k in own.get(group, {})
                     if (r.scope, k) not in one_sided
                     for p in segments(k)[:-1]
                 )
@@ -74,7 +76,13 @@ def _one_sided(
             continue
         keep.append(r)
     one_sided = {(r.scope, r.key) for r in records}
-    yield from _missing_roots(keep, _config_keys(ctx, other_env), _config_keys(ctx, env), one_sided)
+    yield from _missing_roots(
+        keep,
+        _config_keys(ctx, other_env),
+        _config_keys(ctx, env),
+        one_sided,
+        ctx.normalizer.neutral,
+    )
 
 
 def _config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:

@@ -79,6 +79,24 @@ def test_keys_under_an_element_named_for_its_environment_are_not_a_missing_eleme
     assert "config:manifest:apps[name=worker]" in {x.subject for x in r2.findings}
 
 
+def test_a_scope_named_for_its_environment_is_compared_under_its_aligned_name() -> None:
+    """`ns/Deployment/app-production` and `ns/Deployment/app-staging` are one object: staging
+    has `probe.http` (with another field), so production's extra fields below it are two
+    keys, not "probe is missing in staging"."""
+
+    def f(scope: str, key: str) -> ConfigEntry:
+        return ConfigEntry(scope, key, "x", "k8s.yaml:1")
+
+    prod = [f("ns/Deployment/app-production", k) for k in ("probe.http.path", "probe.http.scheme")]
+    stg = [f("ns/Deployment/app-staging", "probe.http.port")]
+    r = report_for(snap("production", *prod), snap("staging", *stg))
+    assert sorted(x.subject for x in r.findings if x.rule == "missing-key") == [
+        "config:ns/Deployment/app-production:probe.http.path",
+        "config:ns/Deployment/app-production:probe.http.scheme",
+        "config:ns/Deployment/app-staging:probe.http.port",
+    ]
+
+
 def test_set_difference_names_only_elements_that_differ_after_env_names() -> None:
     def lst(items: list[str]) -> ConfigEntry:
         return ConfigEntry("values", "features", json.dumps(items), "v.yaml:1", structured=items)
