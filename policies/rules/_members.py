@@ -15,7 +15,7 @@ with; each of those stays its own finding at its own severity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from parity.model import ConfigEntry
@@ -68,11 +68,13 @@ def split_disjoint(
     extra: Roots,
     reference_keys: Mapping[str, Mapping[str, object]],
     env_keys: Mapping[str, Mapping[str, object]],
+    neutral: Callable[[str], str],
 ) -> tuple[list[Disjoint], Roots, Roots]:
     """(disjoint maps, the missing roots left, the extra roots left).
 
     Only maps present on both sides count (a subtree missing as a whole is already one
-    finding), and only when every member of each side is one-sided.
+    finding), and only when every member of each side is one-sided. Scopes are matched, and
+    looked up in the key maps, by their environment-neutral name (the index's).
     """
 
     def by_parent(roots: Roots) -> dict[tuple[str, str], Roots]:
@@ -80,21 +82,21 @@ def split_disjoint(
         for root, recs in roots:
             parent = _parent(root)
             if parent is not None and _named_submap(parent, root, recs):
-                out.setdefault((recs[0].scope, parent), []).append((root, recs))
+                out.setdefault((neutral(recs[0].scope), parent), []).append((root, recs))
         return out
 
     gone, new = by_parent(missing), by_parent(extra)
     found: list[Disjoint] = []
     taken: set[int] = set()
-    for scope, parent in sorted(gone.keys() & new.keys()):
-        ref_members = _members(reference_keys.get(scope, {}), parent)
-        env_members = _members(env_keys.get(scope, {}), parent)
+    for group, parent in sorted(gone.keys() & new.keys()):
+        ref_members = _members(reference_keys.get(group, {}), parent)
+        env_members = _members(env_keys.get(group, {}), parent)
         if not ref_members or not env_members or ref_members & env_members:
             continue
-        a, b = gone[(scope, parent)], new[(scope, parent)]
+        a, b = gone[(group, parent)], new[(group, parent)]
         found.append(
             Disjoint(
-                scope,
+                b[0][1][0].scope,  # as the environment names it, like its other findings
                 parent,
                 sorted(ref_members),
                 sorted(env_members),

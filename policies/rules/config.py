@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 
 from parity.diff import subject_of
 from parity.identities import neutralize
@@ -12,90 +12,10 @@ from parity.model import ConfigEntry, Kind, RequiredKey
 
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
-from ._keys import segments
 from ._members import split_disjoint
+from ._missing import config_keys, describe, one_sided
 from .images import is_config_image
 from .interface import Draft, RuleContext, rule
-
-
-def _missing_roots(
-    records: list[ConfigEntry],
-    other: Mapping[str, Mapping[str, object]],
-    own: Mapping[str, Mapping[str, object]],
-    one_sided: set[tuple[str, str]],
-    neutral: Callable[[str], str],
-) -> list[tuple[str, list[ConfigEntry]]]:
-    """Group missing records under the highest parent the other side lacks entirely: a
-    subtree missing on one side is one finding, not one per leaf. Environment variables are
-    flat names and never grouped. A parent is present on the other side when it is written
-    the same there, or when any key below it on this side has a counterpart there: the diff
-    aligned `apps[name=api-staging].memory` with `apps[name=api].memory`, so keys only staging
-    sets below that element are those keys, not "the whole element is staging-only"."""
-    present: dict[str, set[str]] = {}
-    groups: dict[tuple[str, str], list[ConfigEntry]] = {}
-    for r in records:
-        root = r.key
-        if not r.env_var and "/ConfigMap/" not in r.scope and ("." in r.key or "[" in r.key):
-            if r.scope not in present:
-                group = neutral(r.scope)  # the index's name for the scope, on both sides
-                present[r.scope] = {p for k in other.get(group, {}) for p in segments(k)}
-                present[r.scope].update(
-                    p
-                    for k in own.get(group, {})
-                    if (r.scope, k) not in one_sided
-                    for p in segments(k)[:-1]
-                )
-            for prefix in segments(r.key)[:-1]:
-                if prefix not in present[r.scope]:
-                    root = prefix
-                    break
-        groups.setdefault((r.scope, root), []).append(r)
-    return [(root, recs) for (_, root), recs in groups.items()]
-
-
-def _unset(r: ConfigEntry) -> bool:
-    """An empty value is unset either way (`HASH_ROUTING=` vs no HASH_ROUTING)."""
-    return r.value == "" and r.value_ref is None and r.fingerprint is None
-
-
-def _one_sided(
-    ctx: RuleContext, env: str, records: list[ConfigEntry], other_env: str
-) -> Iterator[tuple[str, list[ConfigEntry]]]:
-    """Missing (or extra) records worth reporting, grouped by missing subtree."""
-    keep = []
-    pair_env = other_env if env == ctx.reference else env
-    for r in records:
-        if _unset(r) or ctx.in_missing_workload(pair_env, r.scope):
-            continue
-        if r.value and not ctx.normalizer.strip(env, r.value).strip():
-            continue  # the value is just the environment's own name: identity, not config
-        if r.value_ref and (r.value_ref.secret or ctx.index_has_source(env, r)):
-            continue  # the secret reference, or the ConfigMap key at its source, says it
-        c = ctx.policy.contract_for(r.key, subject_of(r))
-        if c and c.rule == "may-differ":
-            continue
-        keep.append(r)
-    one_sided = {(r.scope, r.key) for r in records}
-    yield from _missing_roots(
-        keep,
-        _config_keys(ctx, other_env),
-        _config_keys(ctx, env),
-        one_sided,
-        ctx.normalizer.neutral,
-    )
-
-
-def _config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:
-    """Config keys per scope in one environment (the index's own dicts, not copies)."""
-    return {g[1]: keys for g, keys in ctx.indexes[env].groups.items() if g[0] == Kind.CONFIG}
-
-
-def _describe(root: str, recs: list[ConfigEntry]) -> tuple[str, str | None]:
-    """(what, shown value) for a missing key or subtree."""
-    if len(recs) == 1 and recs[0].key == root:
-        return root, show(recs[0])
-    shown = ", ".join(f"{r.key}={show(r)}" for r in recs)
-    return f"{root} ({len(recs)} keys)", shown if len(shown) <= 400 else shown[:399] + "…"
 
 
 @rule("missing-key")
@@ -111,10 +31,11 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
         missing = [r for r in diff.missing.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
         extra = [r for r in diff.extra.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
         disjoint, gone, new = split_disjoint(
-            list(_one_sided(ctx, ctx.reference, missing, env)),
-            list(_one_sided(ctx, env, extra, ctx.reference)),
-            _config_keys(ctx, ctx.reference),
-            _config_keys(ctx, env),
+            list(one_sided(ctx, ctx.reference, missing, env)),
+            list(one_sided(ctx, env, extra, ctx.reference)),
+            config_keys(ctx, ctx.reference),
+            config_keys(ctx, env),
+            ctx.normalizer.neutral,
         )
         for d in disjoint:
             ours, theirs = ", ".join(d.reference_members), ", ".join(d.env_members)
@@ -130,26 +51,26 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
                 source=d.env_records[0].source,
                 level="disjoint",
             )
-        for subtree, recs in gone:
-            root = recs[0].key if len(recs) == 1 else subtree  # one leaf: name the leaf
-            what, shown = _describe(root, recs)
+        for root, recs in gone:
+            m = describe(root, recs)
+            message, suggestion = m.gone(env, ctx.reference)
             yield Draft(
                 env,
-                f"config:{recs[0].scope}:{root}",
-                f"{what} ({recs[0].scope}) is set in {ctx.reference} but missing in {env}",
-                expected=shown,
-                suggestion=f"add {root} to {env}",
+                m.subject,
+                message,
+                expected=m.shown,
+                suggestion=suggestion,
                 source=recs[0].source,
             )
-        for subtree, recs in new:
-            root = recs[0].key if len(recs) == 1 else subtree
-            what, shown = _describe(root, recs)
+        for root, recs in new:
+            m = describe(root, recs)
+            message, suggestion = m.new(env, ctx.reference)
             yield Draft(
                 env,
-                f"config:{recs[0].scope}:{root}",
-                f"{what} ({recs[0].scope}) is set in {env} but not in {ctx.reference}",
-                actual=shown,
-                suggestion=f"add {root} to {ctx.reference} or remove it from {env}",
+                m.subject,
+                message,
+                actual=m.shown,
+                suggestion=suggestion,
                 source=recs[0].source,
                 level="reverse",
             )

@@ -97,6 +97,24 @@ def test_a_scope_named_for_its_environment_is_compared_under_its_aligned_name() 
     ]
 
 
+def test_an_object_only_one_side_has_is_one_finding_for_the_object() -> None:
+    def f(scope: str, key: str) -> ConfigEntry:
+        return ConfigEntry(scope, key, "x", "k8s.yaml#obj")
+
+    pdb = "ns/PodDisruptionBudget/app-production-pdb"
+    prod = [f(pdb, "minAvailable"), f(pdb, "selector.matchLabels.app"), f("ns/Service/a", "port")]
+    stg = [f("ns/Service/a", "port")]
+    r = report_for(snap("production", *prod), snap("staging", *stg))
+    (only,) = r.findings
+    assert (only.rule, only.subject, only.severity) == ("missing-key", f"config:{pdb}", "error")
+    assert only.message == f"{pdb} (2 keys) exists in production but not in staging"
+    assert only.suggestion == f"create {pdb} in staging"
+    # ConfigMap keys are variables the code reads: each stays its own finding
+    cm = "ns/ConfigMap/extra"
+    r2 = report_for(snap("production", f(cm, "A"), f(cm, "B")), snap("staging"))
+    assert sorted(x.subject for x in r2.findings) == [f"config:{cm}:A", f"config:{cm}:B"]
+
+
 def test_set_difference_names_only_elements_that_differ_after_env_names() -> None:
     def lst(items: list[str]) -> ConfigEntry:
         return ConfigEntry("values", "features", json.dumps(items), "v.yaml:1", structured=items)
