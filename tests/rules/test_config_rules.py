@@ -115,6 +115,19 @@ def test_an_object_only_one_side_has_is_one_finding_for_the_object() -> None:
     assert sorted(x.subject for x in r2.findings) == [f"config:{cm}:A", f"config:{cm}:B"]
 
 
+def test_disjoint_members_are_found_in_scopes_named_for_their_environment() -> None:
+    def f(scope: str, key: str) -> ConfigEntry:
+        return ConfigEntry(scope, key, "x", "values.yaml:1")
+
+    a, b = "ns/HelmRelease/web-production", "ns/HelmRelease/web-staging"
+    prod = [f(a, "hosts.bids.url"), f(a, "hosts.gesis.url"), f(a, "replicas")]
+    stg = [f(b, "hosts.staging.url"), f(b, "replicas")]
+    r = report_for(snap("production", *prod), snap("staging", *stg))
+    (only,) = r.findings
+    assert (only.subject, only.severity) == (f"config:{b}:hosts", "warning")
+    assert "production has bids, gesis; staging has staging" in only.message
+
+
 def test_set_difference_names_only_elements_that_differ_after_env_names() -> None:
     def lst(items: list[str]) -> ConfigEntry:
         return ConfigEntry("values", "features", json.dumps(items), "v.yaml:1", structured=items)
