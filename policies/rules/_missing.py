@@ -32,25 +32,15 @@ class Missing(NamedTuple):
     shown: str | None  # the values, for expected/actual
     whole: bool = False  # the whole scope (an object, a source) is one-sided
 
-    def gone(self, env: str, reference: str) -> tuple[str, str]:
-        """(message, suggestion) when the reference has it and env does not."""
-        if self.whole:
-            return f"{self.what} exists in {reference} but not in {env}", (
-                f"create {self.target} in {env}"
-            )
-        return f"{self.what} is set in {reference} but missing in {env}", (
-            f"add {self.target} to {env}"
-        )
-
-    def new(self, env: str, reference: str) -> tuple[str, str]:
-        """(message, suggestion) when only env has it."""
-        if self.whole:
-            return f"{self.what} exists in {env} but not in {reference}", (
-                f"create {self.target} in {reference} or remove it from {env}"
-            )
-        return f"{self.what} is set in {env} but not in {reference}", (
-            f"add {self.target} to {reference} or remove it from {env}"
-        )
+    def gap(self, has: str, lacks: str, *, reverse: bool) -> tuple[str, str]:
+        """(message, suggestion) for what `has` sets and `lacks` does not; `reverse` when the
+        reference is the one lacking it (then removing it is a fix too)."""
+        verb, fix, prep = ("exists", "create", "in") if self.whole else ("is set", "add", "to")
+        gap = "not in" if reverse or self.whole else "missing in"
+        suggestion = f"{fix} {self.target} {prep} {lacks}"
+        if reverse:
+            suggestion += f" or remove it from {has}"
+        return f"{self.what} {verb} in {has} but {gap} {lacks}", suggestion
 
 
 def missing_roots(

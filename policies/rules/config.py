@@ -51,29 +51,21 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
                 source=d.env_records[0].source,
                 level="disjoint",
             )
-        for root, recs in gone:
-            m = describe(root, recs)
-            message, suggestion = m.gone(env, ctx.reference)
-            yield Draft(
-                env,
-                m.subject,
-                message,
-                expected=m.shown,
-                suggestion=suggestion,
-                source=recs[0].source,
-            )
-        for root, recs in new:
-            m = describe(root, recs)
-            message, suggestion = m.new(env, ctx.reference)
-            yield Draft(
-                env,
-                m.subject,
-                message,
-                actual=m.shown,
-                suggestion=suggestion,
-                source=recs[0].source,
-                level="reverse",
-            )
+        sides = ((gone, ctx.reference, env, False), (new, env, ctx.reference, True))
+        for roots, has, lacks, reverse in sides:
+            for root, recs in roots:
+                m = describe(root, recs)
+                message, suggestion = m.gap(has, lacks, reverse=reverse)
+                yield Draft(
+                    env,
+                    m.subject,
+                    message,
+                    expected=None if reverse else m.shown,
+                    actual=m.shown if reverse else None,
+                    suggestion=suggestion,
+                    source=recs[0].source,
+                    level="reverse" if reverse else None,
+                )
 
 
 @rule("key-typo")
