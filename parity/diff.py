@@ -107,6 +107,51 @@ def build_index(
     return EnvIndex(snapshot.environment, dict(groups))
 
 
+@dataclass(frozen=True)
+class Mask:
+    """What a source that could not be read makes incomparable in one pair of environments.
+
+    A failed source proves nothing: its records are absent because they could not be read,
+    so every comparison that depends on them is skipped, in both directions and for every
+    rule — only `collector-failed` speaks for it. `groups` are the (kind, scope) groups the
+    same source produced in the environment where it did not fail (a requirements file's
+    `dependency:pypi`, a database's extensions); `scopes` are the failed scopes themselves,
+    and everything nested below them (a compose service whose env_file is missing).
+    Both are environment-neutral, like the index's group names.
+    """
+
+    groups: frozenset[Group] = frozenset()
+    scopes: tuple[str, ...] = ()
+
+    def __contains__(self, group: object) -> bool:
+        if not isinstance(group, tuple) or len(group) != 2:
+            return False
+        if group in self.groups:
+            return True
+        scope = group[1]
+        return any(scope == s or scope.startswith(s + "/") for s in self.scopes)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.scopes)
+
+
+def mask_for(snapshots: list[Snapshot], normalizer: EnvNormalizer | None = None) -> Mask:
+    """The mask of a pair: every source that failed on either side, with what that source
+    produced wherever it did not fail."""
+    neutral = normalizer.neutral if normalizer is not None else (lambda s: s)
+    failed = {e.scope for s in snapshots for e in s.errors if e.scope}
+    if not failed:
+        return Mask()
+    groups: set[Group] = set()
+    for snapshot in snapshots:
+        for src in snapshot.sources:
+            if src.name in failed:
+                for g in src.groups:
+                    kind, _, scope = g.partition(":")
+                    groups.add((kind, neutral(scope)))
+    return Mask(frozenset(groups), tuple(sorted({neutral(s) for s in failed})))
+
+
 @dataclass
 class PairDiff:
     """Differences of one environment against the reference."""
@@ -126,18 +171,18 @@ def align(
     reference: EnvIndex,
     env: EnvIndex,
     typo_distance: int = 2,
-    skip_scopes: frozenset[str] = frozenset(),
+    mask: Mask | None = None,
     normalizer: EnvNormalizer | None = None,
 ) -> PairDiff:
     """Compare env against ref group by group; linear in the number of records.
 
-    Groups whose source failed on either side (skip_scopes) are not compared: their records are
+    Groups a failed source owns on either side (the mask) are not compared: their records are
     missing because they could not be read, and collector-failed already says so.
     """
     diff = PairDiff(env.name, reference.name)
     for group in sorted(set(reference.groups) | set(env.groups)):
         kind = group[0]
-        if skip_scopes and group[1].split("/", 1)[0] in skip_scopes:
+        if mask and group in mask:
             continue
         a = reference.groups.get(group, {})
         b = env.groups.get(group, {})

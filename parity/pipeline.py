@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 from parity import __version__
 from parity.errors import CollectorError, ConfigError, ParseError
 from parity.findings import Report, Severity, Summary, ToolInfo
-from parity.model import CollectionError, Notice, Record, Snapshot, SourceInfo
+from parity.model import (
+    CollectionError,
+    Notice,
+    Record,
+    Snapshot,
+    SourceInfo,
+    record_groups,
+)
 from parity.normalize import EnvNormalizer
 from parity.scoring import score
 from parity.secrets import SecretGuard
@@ -93,6 +100,7 @@ def collect_environment(
             hint = "re-run with --debug for a traceback and report it"
         else:
             records.extend(result.records)
+            sources[-1] = sources[-1].model_copy(update={"groups": record_groups(result.records)})
             notices.extend(result.notices)
             for sub_scope, err in result.partial:
                 errors.append(

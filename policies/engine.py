@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from parity.classify import redact_text
-from parity.diff import EnvIndex, PairDiff, align, build_index
+from parity.diff import EnvIndex, PairDiff, align, build_index, mask_for
 from parity.errors import ConfigError
 from parity.findings import Finding, FindingGroup, WaiverInfo, finding_id
 from parity.model import Snapshot
@@ -68,20 +68,19 @@ def evaluate(
     check_pack(policy)
     envs = list(snapshots)
     indexes = {env: build_index(snap, policy.ignore, normalizer) for env, snap in snapshots.items()}
-    failed = {env: {e.scope for e in snap.errors if e.scope} for env, snap in snapshots.items()}
-    pairs = {
-        env: align(
-            indexes[reference],
-            indexes[env],
-            policy.typo_max_distance,
-            frozenset(failed[env] | failed[reference]),
-            normalizer,
-        )
+    masks = {
+        env: mask_for([snapshots[reference], snapshots[env]], normalizer)
         for env in envs
         if env != reference
     }
+    pairs = {
+        env: align(
+            indexes[reference], indexes[env], policy.typo_max_distance, masks[env], normalizer
+        )
+        for env in masks
+    }
     ctx = RuleContext(
-        reference, envs, snapshots, indexes, pairs, policy, normalizer, production_like
+        reference, envs, snapshots, indexes, pairs, policy, normalizer, production_like, masks
     )
     order = {env: i for i, env in enumerate(envs)}
     findings: dict[str, Finding] = {}

@@ -11,7 +11,9 @@ scores derive everything else from the registry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
@@ -92,6 +94,17 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     return out
 
 
+def record_groups(records: Iterable[Record]) -> tuple[str, ...]:
+    """The `kind:scope` groups of a source's records (a million records in one C-level pass:
+    the group is the class and, for scoped kinds, the first field)."""
+    records = list(records)
+    seen: set[tuple[RecordType, str]] = set(
+        zip(map(type, records), map(itemgetter(0), records), strict=True)
+    )
+    out = {f"{cls.kind.value}:{first if len(cls.identity) == 2 else ''}" for cls, first in seen}
+    return tuple(sorted(out))
+
+
 def record_sort_key(record: Record) -> tuple[str, str, str]:
     """Deterministic record order so canonical JSON is byte-stable."""
     kind, scope = record.group
@@ -106,6 +119,11 @@ class SourceInfo(BaseModel):
     type: str = Field(description="Collector type, e.g. `dotenv`.")
     name: str = Field(description="Source name; the scope records of this source align under.")
     location: str = Field(description="Path or endpoint read, without credentials.")
+    groups: tuple[str, ...] = Field(
+        default=(),
+        description="`kind:scope` record groups the source produced: when the same source "
+        "fails in another environment, these are what cannot be compared.",
+    )
 
 
 class CollectionError(BaseModel):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from parity.diff import EnvIndex, PairDiff
+from parity.diff import EnvIndex, Mask, PairDiff
 from parity.model import ConfigEntry, Kind, Notice, RefBackend, SecretRef, Snapshot
 from parity.normalize import EnvNormalizer, Haystack
 
@@ -49,14 +49,30 @@ class RuleContext:
     policy: Policy
     normalizer: EnvNormalizer
     production_like: dict[str, bool]
+    masks: dict[str, Mask] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
 
+    def masked(self, env: str, group: tuple[str, str]) -> bool:
+        """Whether a group cannot be compared between env and the reference because a source
+        that owns it failed on either side (see parity.diff.Mask)."""
+        mask = self.masks.get(env)
+        return bool(mask) and group in mask  # type: ignore[operator]
+
     def workload_gaps(self, env: str) -> tuple[frozenset[str], frozenset[str]]:
-        """(workloads only the reference runs, workloads only env runs), by aligned name."""
+        """(workloads only the reference runs, workloads only env runs), by aligned name;
+        workloads of a source that failed on either side are neither."""
         key = f"gaps:{env}"
         if key not in self._cache:
-            ref = {g[1] for g in self.indexes[self.reference].groups if g[0] == Kind.IMAGE}
-            own = {g[1] for g in self.indexes[env].groups if g[0] == Kind.IMAGE}
+            ref = {
+                g[1]
+                for g in self.indexes[self.reference].groups
+                if g[0] == Kind.IMAGE and not self.masked(env, g)
+            }
+            own = {
+                g[1]
+                for g in self.indexes[env].groups
+                if g[0] == Kind.IMAGE and not self.masked(env, g)
+            }
             self._cache[key] = (frozenset(ref - own), frozenset(own - ref))
         gaps: tuple[frozenset[str], frozenset[str]] = self._cache[key]
         return gaps

@@ -225,6 +225,22 @@ def test_endpoint_down(tree: Any) -> None:
     assert all("endpoint_url" in e["hint"] for e in errors)
 
 
+def test_one_account_down_masks_its_sources(moto_endpoint: str, tree: Any) -> None:
+    """Staging's endpoint is down: its 8 sources fail, and production's parameters, secrets,
+    services and tables are not reported as missing in staging (nor anything else)."""
+    down = f"http://127.0.0.1:{free_port()}"
+    text = parity_toml(moto_endpoint)
+    head, _, tail = text.partition("[environments.staging.aws]")
+    text = head + "[environments.staging.aws]" + tail.replace(moto_endpoint, down, 1)
+    r = cli("check", "-c", str(tree({"parity.toml": text}) / "parity.toml"), "-f", "json")
+    assert r.code == 3, r.err
+    report = json.loads(r.out)
+    assert {(f["rule"], f["environment"]) for f in report["findings"]} == {
+        ("collector-failed", "staging")
+    }
+    assert len(report["findings"]) == 8
+
+
 def test_missing_parameter_path_is_an_error(moto_endpoint: str) -> None:
     from parity.errors import CollectorError
 

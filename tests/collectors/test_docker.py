@@ -181,6 +181,24 @@ def test_collection_is_read_only_and_bounded_in_calls(shop: Engine, monkeypatch:
     assert after == before
 
 
+def test_unreachable_engine_masks_the_running_services(
+    shop: Engine, tree: Any, tmp_path: Path
+) -> None:
+    """Staging's engine cannot be reached: production's running services are not reported
+    as workloads, images or keys staging lacks; only the failed source is."""
+    config = project(tree, shop)
+    text = config.read_text()
+    cut = text.index("[environments.staging.docker]")
+    down = f"unix://{tmp_path / 'no-engine.sock'}"
+    config.write_text(text[:cut] + text[cut:].replace(shop.url, down))
+    r = check(config)
+    assert r.code == 3, r.err
+    report = json.loads(r.out)
+    assert {(f["rule"], f["environment"]) for f in report["findings"]} == {
+        ("collector-failed", "staging")
+    }
+
+
 def test_nothing_matched_is_a_warning_not_a_pass(shop: Engine, tree: Any) -> None:
     r = check(project(tree, shop, staging_filter="no-such-project"))
     report = json.loads(r.out)

@@ -114,6 +114,20 @@ def test_server_down_is_exit_3_with_a_hint(tree: Any, monkeypatch: pytest.Monkey
     assert "canary-pg-pw-1" not in r.out + r.err and "canary-my-pw-2" not in r.out + r.err
 
 
+@pytest.mark.parametrize("broken", ["production", "staging"])
+def test_failed_login_masks_the_database_in_both_directions(
+    tree: Any, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """A login the server refuses (here: an unknown role) is collector-failed only: no
+    missing server, extension, table or setting on either side."""
+    with pg_pair() as dsns:
+        dsns[broken] = dsns[broken].replace("postgres@", "no_such_role_parity@")
+        use(monkeypatch, dsns)
+        r = cli("check", "-c", str(tree(sql_project(dsns)) / "parity.toml"), "-f", "json")
+    assert r.code == 3, r.err
+    assert {(f[0], f[1]) for f in findings(r)} == {("collector-failed", broken)}
+
+
 def test_mariadb_end_to_end(tree: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     with my_pair() as dsns:
         use(monkeypatch, dsns)
