@@ -124,8 +124,30 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         value = getattr(override, key)
         if value is not None:
             data[key] = value
-    for key in ("contracts", "ignore", "waivers", "mode_keys", "stop_words"):
+    for key in (
+        "contracts",
+        "ignore",
+        "waivers",
+        "mode_keys",
+        "stop_words",
+        "operational_keys",
+        "non_production_aids",
+        "pointer_keys",
+        "sidecar_keys",
+    ):
         data[key] = [*getattr(base, key), *getattr(override, key)]
+    if override.capacity is not None:
+        cap, change = data["capacity"], override.capacity
+        cap["keys"] = [*cap["keys"], *change.keys]
+        cap["kinds"] = [*cap["kinds"], *change.kinds]
+        for field in ("min_ratio", "per_environment"):
+            if getattr(change, field) is not None:
+                cap[field] = getattr(change, field)
+        if change.severity is not None:  # `capacity: {severity: warning}` is the below level
+            spec = rules["capacity-drift"]
+            rules["capacity-drift"] = spec.model_copy(
+                update={"levels": {**spec.levels, "below": change.severity}}
+            )
     data["data_volume_ratios"] = {**base.data_volume_ratios, **override.data_volume_ratios}
     for i, w in enumerate(override.waivers):
         if not any(c in w.rule for c in "*?[") and w.rule not in rules:

@@ -102,6 +102,44 @@ class Waiver(_Strict):
         )
 
 
+class Capacity(_Strict):
+    """What is capacity (sized per environment by design) and when a smaller size matters."""
+
+    keys: list[str] = Field(
+        default_factory=list,
+        description="Dotted globs on key parts (`replicas`, `*_WORKERS`, `limits.cpu`): the "
+        "matched part and everything below it is capacity.",
+    )
+    kinds: list[str] = Field(
+        default_factory=list,
+        description="Object kinds that are capacity as a whole (`PodDisruptionBudget`).",
+    )
+    min_ratio: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Below this share of the reference's size, capacity-drift takes its "
+        "`below` level (warning by default); unset: smaller is always info.",
+    )
+    per_environment: int = Field(
+        default=0,
+        ge=0,
+        description="With more units than this in one environment, one capacity-drift finding "
+        "per environment and direction instead of one per unit (0: never).",
+    )
+
+
+class CapacityOverride(_Strict):
+    """A project's change to the capacity section: lists extend, scalars replace;
+    `severity` is shorthand for rules.capacity-drift.levels.below."""
+
+    keys: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    min_ratio: float | None = Field(default=None, gt=0, le=1)
+    per_environment: int | None = Field(default=None, ge=0)
+    severity: Severity | None = None
+
+
 class Policy(_Strict):
     """A complete, validated policy (the default pack with project overrides applied)."""
 
@@ -140,6 +178,29 @@ class Policy(_Strict):
         default_factory=list,
         description="Names containing an environment token that are not environment names "
         "(`svc.cluster.local`, `letsencrypt-prod`).",
+    )
+    capacity: Capacity = Field(default_factory=Capacity)
+    operational_keys: list[str] = Field(
+        default_factory=list,
+        description="Monitoring, alerting, analytics and maintenance settings (dotted globs): "
+        "they observe or operate an environment without changing what the code does, so one "
+        "set on one side only is info.",
+    )
+    non_production_aids: list[str] = Field(
+        default_factory=list,
+        description="Settings a lower environment adds to protect real users or to debug "
+        "(e-mail overrides, subject prefixes, basic auth, debug routes): set only outside "
+        "production, they are info.",
+    )
+    pointer_keys: list[str] = Field(
+        default_factory=list,
+        description="Keys whose value names another environment on purpose (promotion "
+        "targets, restore/seed sources, datacenters): never a cross-env-reference.",
+    )
+    sidecar_keys: list[str] = Field(
+        default_factory=list,
+        description="Keys that, set and not false, mean the unit runs a sidecar proxy "
+        "(`mesh.enabled`): loopback there is the sidecar, not the container itself.",
     )
 
     def min_ratio(self, resource: str) -> float:
@@ -193,3 +254,8 @@ class PolicyOverride(_Strict):
     list_keys: dict[str, str] = Field(default_factory=dict)
     mode_keys: list[str] = Field(default_factory=list)
     stop_words: list[str] = Field(default_factory=list)
+    capacity: CapacityOverride | None = None
+    operational_keys: list[str] = Field(default_factory=list)
+    non_production_aids: list[str] = Field(default_factory=list)
+    pointer_keys: list[str] = Field(default_factory=list)
+    sidecar_keys: list[str] = Field(default_factory=list)

@@ -7,6 +7,7 @@ metadata and severities, and the engine checks that both name the same rules.
 from __future__ import annotations
 
 from . import (  # noqa: F401  (importing registers the rules)
+    capacity,
     collection,
     config,
     data,

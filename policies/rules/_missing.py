@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 from parity.diff import subject_of
-from parity.model import ConfigEntry, Kind
+from parity.model import ConfigEntry, Kind, RequiredKey
+from parity.values import canonical_scalar
 
+from ..vocabulary import vocabulary
 from ._display import show
+from .capacity import is_capacity
 from ._keys import segments
 from .interface import RuleContext
 
@@ -115,6 +118,8 @@ def one_sided(
         c = ctx.policy.contract_for(r.key, subject_of(r))
         if c and c.rule == "may-differ":
             continue
+        if is_capacity(ctx, r):
+            continue  # capacity-drift speaks for sizes, as a ratio
         keep.append(r)
     yield from missing_roots(
         keep,
@@ -123,6 +128,84 @@ def one_sided(
         {(r.scope, r.key) for r in records},
         ctx.normalizer.neutral,
     )
+
+
+_DEFAULT_LIKE = {"false", "0", "", "null", "none", "nil", "[]", "{}"}
+_DEFAULT_SECTIONS = ("global", "globals", "defaults", "default", "common")
+
+
+def _default_like(r: ConfigEntry) -> bool:
+    """false / 0 / empty / null: what an absent key usually means."""
+    return r.value is not None and canonical_scalar(r.value).lower() in _DEFAULT_LIKE
+
+
+def _global_default(ctx: RuleContext, env: str, r: ConfigEntry) -> bool:
+    """env (which lacks r) sets the same value in a `global:`/`defaults:` section of the
+    same source: the key is absent because the environment-wide default already says it."""
+    keys = ctx.indexes[env].groups.get((Kind.CONFIG, ctx.normalizer.neutral(r.scope)), {})
+    leaf = r.key.rsplit(".", 1)[-1]
+    for section in _DEFAULT_SECTIONS:
+        other = keys.get(f"{section}.{leaf}")
+        if isinstance(other, ConfigEntry) and other.value == r.value:
+            return True
+    return False
+
+
+def _disabled_parent(ctx: RuleContext, env: str, r: ConfigEntry) -> bool:
+    """env (which lacks r) turns the feature r configures off (`redis.enabled: false` beside
+    `redis.host`): the missing settings are a consequence of that flag, which is reported."""
+    keys = ctx.indexes[env].groups.get((Kind.CONFIG, ctx.normalizer.neutral(r.scope)), {})
+    for prefix in segments(r.key)[:-1]:
+        for flag in ("enabled", "enable"):
+            other = keys.get(f"{prefix}.{flag}")
+            if isinstance(other, ConfigEntry) and canonical_scalar(other.value or "") in (
+                "false",
+                "0",
+            ):
+                return True
+    return False
+
+
+def _required(ctx: RuleContext, has: str, lacks: str, recs: list[ConfigEntry]) -> bool:
+    """What the environment lacking it needs: a variable the code reads without a default,
+    or a ConfigMap key a workload of that environment references by name."""
+    for r in recs:
+        if r.env_var:
+            for env in (lacks, has):
+                found = ctx.indexes[env].groups.get((Kind.REQUIRED_KEY, ""), {}).get(r.key)
+                if isinstance(found, RequiredKey) and not found.has_default and not found.optional:
+                    return True
+        if "/ConfigMap/" in r.scope and ctx.consumers(lacks, r.scope, r.key):
+            return True
+    return False
+
+
+def verdict(
+    ctx: RuleContext, has: str, lacks: str, recs: list[ConfigEntry], *, reverse: bool
+) -> tuple[bool, str | None]:
+    """(report it at all, level) for keys `has` sets and `lacks` does not.
+
+    error (`required`) only for what breaks the environment lacking it; info for what an
+    absent key means anyway (`default`: false/0/empty/null, or the same value in the lacking
+    side's global defaults), for operational keys (`operational`: monitoring, alerting,
+    analytics) and for aids a lower environment adds (`aid`); nothing at all when the lacking
+    side turns the feature off (the flag's own finding says it). Else a warning.
+    """
+    policy = ctx.policy
+    if all(_disabled_parent(ctx, lacks, r) for r in recs):
+        return False, None
+    if not reverse and _required(ctx, has, lacks, recs):
+        return True, "required"
+    if vocabulary(tuple(policy.operational_keys)).matches(recs[0].key) and all(
+        vocabulary(tuple(policy.operational_keys)).matches(r.key) for r in recs
+    ):
+        return True, "operational"
+    aids = vocabulary(tuple(policy.non_production_aids))
+    if not ctx.production_like.get(has, False) and all(aids.matches(r.key) for r in recs):
+        return True, "aid"
+    if all(_default_like(r) or _global_default(ctx, lacks, r) for r in recs):
+        return True, "default"
+    return True, ("reverse" if reverse else None)
 
 
 def config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:

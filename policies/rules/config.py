@@ -13,7 +13,8 @@ from parity.model import ConfigEntry, Kind, RequiredKey
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
 from ._members import split_disjoint
-from ._missing import config_keys, describe, one_sided
+from ._missing import config_keys, describe, one_sided, verdict
+from .capacity import capacity_larger, is_capacity
 from .images import is_config_image
 from .interface import Draft, RuleContext, rule
 
@@ -54,8 +55,12 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
         sides = ((gone, ctx.reference, env, False), (new, env, ctx.reference, True))
         for roots, has, lacks, reverse in sides:
             for root, recs in roots:
+                report, level = verdict(ctx, has, lacks, recs, reverse=reverse)
+                if not report:
+                    continue
                 m = describe(root, recs)
                 message, suggestion = m.gap(has, lacks, reverse=reverse)
+                message += _LEVEL_NOTES.get(level or "", "")
                 yield Draft(
                     env,
                     m.subject,
@@ -64,8 +69,17 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
                     actual=m.shown if reverse else None,
                     suggestion=suggestion,
                     source=recs[0].source,
-                    level="reverse" if reverse else None,
+                    level=level,
                 )
+
+
+_LEVEL_NOTES = {
+    "required": " (required there: the code reads it without a default, or a workload "
+    "references it)",
+    "default": " (set explicitly to what an absent key usually means: check the default)",
+    "operational": " (an operational setting: monitoring, alerting or analytics)",
+    "aid": " (an aid outside production: e-mail override, basic auth, debugging)",
+}
 
 
 @rule("key-typo")
@@ -121,6 +135,8 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             left, right = show(a) or "", show(b) or ""
             if is_config_image(a) and is_config_image(b):
                 continue  # image-drift speaks for images held in config values
+            if is_capacity(ctx, a) or is_capacity(ctx, b):
+                continue  # capacity-drift speaks for sizes, as a ratio
             secret_ref = (a.value_ref and a.value_ref.secret) or (
                 b.value_ref and b.value_ref.secret
             )
@@ -160,6 +176,10 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 source=b.source,
                 level="must-equal" if must_equal else None,
             )
+
+
+# capacity above the reference's is an ordinary drift, judged where capacity is understood
+rule("value-drift", extends=True)(capacity_larger)
 
 
 @rule("unset-required-key")

@@ -1,0 +1,361 @@
+"""capacity-drift: replicas, CPU, memory, workers, pools and instance sizes, as ratios.
+
+Staging smaller than production is the normal case, and a gate that fails on replica counts is
+switched off within a week; yet "staging runs at a tenth of production's memory" is worth
+seeing. So capacity keys (the policy's `capacity` vocabulary, by key semantics) never reach
+missing-key, and reach value-drift only in the direction that is a real drift:
+
+- smaller than the reference, or left to its default on one side: per environment and unit
+  (a workload, an app of a values file, a Helm sub-chart) one capacity-drift finding with the
+  ratio of each dimension, naming every key it covers — info, unless the policy's
+  `capacity.min_ratio` says a gap that large is not representative (level `below`);
+- larger than the reference: an ordinary value-drift (level `larger`, a warning), because a
+  staging bigger than production hides the limits production runs into; a count of zero where
+  the reference runs some (level `disabled`) leaves a code path unexercised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from parity.diff import subject_of
+from parity.model import ConfigEntry, Kind
+
+from ..vocabulary import key_parts, vocabulary
+from ._quantity import ratio, same_size
+from .interface import Draft, RuleContext, rule
+
+WHOLE = -1  # the whole object is capacity (a PodDisruptionBudget, an HPA)
+_COUNTS = ("replica", "worker", "concurrency", "thread", "process", "gomaxprocs", "count")
+_SAME = 1.05  # `1.5Gi` vs `1500Mi`: the same size written in another unit
+_RESERVATION = re.compile(r"(^|[._-])(requests?|guarantee|reservation|min)([._-]|$)")
+
+
+class Leaf(NamedTuple):
+    """One capacity value of a unit on both sides (None: unset on that side)."""
+
+    label: str
+    reference: str | None
+    env: str | None
+    source: str
+    subject: str  # the config entry it belongs to (`config:scope:key`)
+
+
+class Unit(NamedTuple):
+    """What a capacity finding is about: a scope and, inside it, the owning key prefix."""
+
+    scope: str
+    owner: str
+    whole: bool = False  # an object of a capacity kind
+
+    @property
+    def shown(self) -> str:
+        return f"{self.owner} ({self.scope})" if self.owner else self.scope
+
+    @property
+    def subject(self) -> str:
+        return f"capacity:{self.scope}:{self.owner}" if self.owner else f"capacity:{self.scope}"
+
+
+def capacity_start(ctx: RuleContext, r: ConfigEntry) -> int | None:
+    """Where capacity starts in r's key: a part index, WHOLE for an object of a capacity
+    kind, None when r is not capacity (or a contract decides it)."""
+    cache: dict[tuple[str, str], int | None] = ctx._cache.setdefault("capacity", {})
+    ident = (r.scope, r.key)
+    if ident not in cache:
+        cache[ident] = _start(ctx, r)
+    return cache[ident]
+
+
+def _start(ctx: RuleContext, r: ConfigEntry) -> int | None:
+    cap = ctx.policy.capacity
+    if r.value is None and r.structured is None:
+        return None  # a secret or a reference: never a size
+    if ctx.policy.contract_for(r.key, subject_of(r)) is not None:
+        return None  # the project said how to judge this key
+    kinds = {k.lower() for k in cap.kinds}
+    if kinds and any(p.lower() in kinds for p in r.scope.split("/")[1:-1]):
+        return WHOLE
+    return vocabulary(tuple(cap.keys)).find(r.key)
+
+
+def is_capacity(ctx: RuleContext, r: ConfigEntry) -> bool:
+    """Whether capacity-drift (not missing-key or value-drift) speaks for this entry."""
+    return capacity_start(ctx, r) is not None
+
+
+def _unit(ctx: RuleContext, env: str, r: ConfigEntry, start: int) -> tuple[Unit, str]:
+    """The unit a capacity entry belongs to and the entry's label inside it."""
+    scope, label = r.scope, r.key
+    owner = ""
+    if start != WHOLE:
+        parts = key_parts(r.key)[:start]
+        end = max((p.end for p in parts if p.element), default=parts[0].end if parts else 0)
+        owner = r.key[:end]
+    # a container's settings belong to its workload (`k8s/Deployment/web/nginx` -> web)
+    parent, _, container = scope.rpartition("/")
+    neutral = ctx.normalizer.neutral(parent)
+    if parent and any(
+        (Kind.IMAGE, neutral) in ctx.indexes[e].groups for e in (env, ctx.reference)
+    ):
+        scope, label = parent, f"{container}.{label}"
+    return Unit(scope, owner, start == WHOLE), label
+
+
+def _values(r: ConfigEntry | None, label: str) -> dict[str, str | None]:
+    """label -> value, a structured map (a container's `resources`) spread into its leaves."""
+    if r is None:
+        return {}
+    if isinstance(r.structured, dict):
+        out: dict[str, str | None] = {}
+        _spread(r.structured, label, out)
+        return out
+    return {label: r.value}
+
+
+def _spread(data: Any, prefix: str, out: dict[str, str | None]) -> None:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _spread(v, f"{prefix}.{k}", out)
+    else:
+        out[prefix] = str(data).lower() if isinstance(data, bool) else str(data)
+
+
+def _resolved(ctx: RuleContext, env: str, r: ConfigEntry | None) -> ConfigEntry | None:
+    """An entry read from a ConfigMap key, with that key's value (the same unit's config)."""
+    if r is None or r.value is not None or r.value_ref is None or r.value_ref.secret:
+        return r
+    cm, _, key = r.value_ref.name.partition("/")
+    scope = ctx.normalizer.neutral(f"{r.scope.split('/', 1)[0]}/ConfigMap/{cm}")
+    source = ctx.indexes[env].groups.get((Kind.CONFIG, scope), {}).get(key)
+    return r._replace(value=source.value) if isinstance(source, ConfigEntry) else r
+
+
+def _leaves(
+    ctx: RuleContext, env: str, pairs: Iterable[tuple[ConfigEntry | None, ConfigEntry | None]]
+) -> dict[Unit, list[Leaf]]:
+    units: dict[Unit, list[Leaf]] = defaultdict(list)
+    ref = ctx.reference
+    for a, b in pairs:
+        a, b = _resolved(ctx, ref, a), _resolved(ctx, env, b)
+        r = b if b is not None and capacity_start(ctx, b) is not None else a
+        if r is None or (start := capacity_start(ctx, r)) is None:
+            continue
+        unit, label = _unit(ctx, env, r, start)
+        va, vb = _values(a, label), _values(b, label)
+        for key in sorted(va.keys() | vb.keys()):
+            x, y = va.get(key), vb.get(key)
+            if x == y or same_size(x, y) or (x in (None, "") and y in (None, "")):
+                continue
+            if x is not None and y is not None and ctx.normalizer.same(ref, x, env, y):
+                continue  # `scaleTargetRef: web-production` / `web-staging`
+            units[unit].append(Leaf(key, x, y, r.source, subject_of(r)))
+    return units
+
+
+def _dimension(label: str) -> str:
+    low = label.lower()
+    for dim in ("memory", "cpu", "storage", "replica", "maxmemory"):
+        if dim in low:
+            return "memory" if dim == "maxmemory" else dim + ("s" if dim == "replica" else "")
+    if any(w in low for w in ("worker", "concurrency", "thread", "process", "gomaxprocs")):
+        return "workers"
+    if "pool" in low or "connection" in low:
+        return "connections"
+    if any(w in low for w in ("class", "type", "sku", "size")):
+        return "size"
+    return label.rsplit(".", 1)[-1]
+
+
+def _share(r: float) -> str:
+    if r == float("inf"):
+        return "more than"
+    if r >= 1:
+        return f"{r:.3g}x"
+    pct = r * 100
+    return f"{pct:.2g}%" if pct < 10 else f"{pct:.0f}%"
+
+
+def _show(x: str | None) -> str:
+    return "(unset)" if x in (None, "") else str(x)
+
+
+def _direction(leaf: Leaf) -> tuple[str, float | None]:
+    """('below' | 'above' | 'off', ratio). Unset on one side is that side's default (below,
+    shown); a count of zero where the reference runs some is a path not taken (off)."""
+    if leaf.env in (None, "") or leaf.reference in (None, ""):
+        return "below", None
+    r = ratio(leaf.reference, leaf.env)
+    if r is None:
+        return "below", None  # another shape (an instance family, a mode): shown, not ranked
+    low = leaf.label.lower()
+    if r == 0 and leaf.env.strip().lower() not in ("false", "no", "off"):
+        if any(w in low for w in _COUNTS):
+            return "off", r
+    if r > _SAME and not _RESERVATION.search(low):
+        return "above", r  # a larger *limit*; a larger reservation hides nothing
+    return "below", r
+
+
+def _summary(leaves: list[Leaf], reference: str) -> str:
+    by_dim: dict[str, list[float]] = defaultdict(list)
+    unset: dict[bool, list[str]] = {True: [], False: []}  # True: the environment's side
+    other = []
+    for leaf in leaves:
+        _, r = _direction(leaf)
+        if r is not None:
+            by_dim[_dimension(leaf.label)].append(r)
+        elif leaf.env in (None, "") or leaf.reference in (None, ""):
+            unset[leaf.env in (None, "")].append(leaf.label)
+        else:
+            other.append(leaf.label)
+    parts = []
+    for dim, ratios in sorted(by_dim.items()):
+        parts.append(f"{_share(min(ratios))} of {reference}'s {dim}")
+    if unset[True]:
+        parts.append(f"leaves {_few(unset[True])} to its default")
+    if unset[False]:
+        parts.append(f"sets {_few(unset[False])}, which {reference} leaves to its default")
+    if other:
+        parts.append(f"another {_few(other)}")
+    return "; ".join(parts)
+
+
+def _few(labels: list[str]) -> str:
+    return ", ".join(labels[:4]) + (f" (+{len(labels) - 4} more)" if len(labels) > 4 else "")
+
+
+def _smaller(ctx: RuleContext, env: str, unit: Unit, leaves: list[Leaf]) -> Draft:
+    ref = ctx.reference
+    threshold = ctx.policy.capacity.min_ratio
+    low = [r for leaf in leaves if (r := _direction(leaf)[1]) is not None]
+    level: str | None = None
+    note = ""
+    if threshold is not None and any(r < threshold for r in low):
+        level, note = "below", f" (below the policy's minimum of {threshold:.0%})"
+    if unit.whole and all(leaf.env in (None, "") for leaf in leaves):
+        message = f"{unit.shown} exists in {ref} but not in {env}: {env} runs without it"
+    elif unit.whole and all(leaf.reference in (None, "") for leaf in leaves):
+        message = f"{unit.shown} exists in {env} but not in {ref}"
+    else:
+        message = f"{unit.shown} in {env} runs smaller than {ref}: {_summary(leaves, ref)}"
+    message += note
+    return Draft(
+        env,
+        unit.subject,
+        message,
+        expected=", ".join(f"{leaf.label}={_show(leaf.reference)}" for leaf in leaves),
+        actual=", ".join(f"{leaf.label}={_show(leaf.env)}" for leaf in leaves),
+        suggestion=f"nothing to do if {env} is meant to be smaller; raise it where tests "
+        f"need {ref}'s scale",
+        source=leaves[0].source,
+        level=level,
+    )
+
+
+def _larger(ctx: RuleContext, env: str, leaves: list[Leaf], direction: str) -> Draft:
+    """One entry's sizes that exceed the reference's (or are zero where it runs some)."""
+    ref = ctx.reference
+    shown = ", ".join(
+        f"{leaf.label} {_show(leaf.env)} vs {_show(leaf.reference)}" for leaf in leaves
+    )
+    if direction == "off":
+        message = f"{shown} in {ref}: {env} runs none, so {ref}'s code path is not exercised"
+        suggestion = f"run at least one in {env}, as {ref} does"
+    else:
+        r = max(x for leaf in leaves if (x := _direction(leaf)[1]) is not None)
+        message = (
+            f"{shown} in {ref}: {env} is sized at {_share(r)} {ref}'s, which hides the limits "
+            f"{ref} runs into"
+        )
+        suggestion = f"size {env} like {ref}, or below"
+    return Draft(
+        env,
+        leaves[0].subject,
+        message,
+        expected=", ".join(f"{leaf.label}={_show(leaf.reference)}" for leaf in leaves),
+        actual=", ".join(f"{leaf.label}={_show(leaf.env)}" for leaf in leaves),
+        suggestion=suggestion,
+        source=leaves[0].source,
+        level="larger" if direction == "above" else "disabled",
+    )
+
+
+def _units(ctx: RuleContext, env: str) -> dict[Unit, list[Leaf]]:
+    """env's capacity leaves that differ from the reference's, per unit (computed once)."""
+    key = f"capacity-units:{env}"
+    if key not in ctx._cache:
+        diff, config = ctx.pairs[env], Kind.CONFIG
+        pairs: list[tuple[ConfigEntry | None, ConfigEntry | None]] = [
+            (a, b)
+            for a, b in diff.changed.get(config, [])
+            if isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)
+        ]
+        pairs += [(a, None) for a in diff.missing.get(config, []) if isinstance(a, ConfigEntry)]
+        pairs += [(None, b) for b in diff.extra.get(config, []) if isinstance(b, ConfigEntry)]
+        pairs = [
+            (a, b)
+            for a, b in pairs
+            if not ctx.in_missing_workload(env, (b or a).scope)  # type: ignore[union-attr]
+        ]
+        ctx._cache[key] = _leaves(ctx, env, pairs)
+    units: dict[Unit, list[Leaf]] = ctx._cache[key]
+    return units
+
+
+@rule("capacity-drift")
+def capacity_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Capacity below the reference's, per unit, as ratios (see the module docstring)."""
+    if not ctx.policy.capacity.keys and not ctx.policy.capacity.kinds:
+        return
+    for env in ctx.pairs:
+        units = _units(ctx, env)
+        drafts = [
+            _smaller(ctx, env, unit, below)
+            for unit in sorted(units)
+            if (below := [x for x in units[unit] if _direction(x)[0] == "below"])
+        ]
+        limit = ctx.policy.capacity.per_environment
+        if limit and len(drafts) > limit:
+            yield _per_environment(ctx, env, drafts)
+        else:
+            yield from drafts
+
+
+def capacity_larger(ctx: RuleContext) -> Iterator[Draft]:
+    """Capacity *above* the reference's is an ordinary drift (level `larger`): staging that
+    is bigger than production hides production's limits; a count of zero where the reference
+    runs some (level `disabled`) leaves a code path unexercised. One finding per entry;
+    registered as a part of value-drift by the config rules."""
+    if not ctx.policy.capacity.keys and not ctx.policy.capacity.kinds:
+        return
+    for env in ctx.pairs:
+        by_entry: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
+        for unit in sorted(_units(ctx, env)):
+            for leaf in _units(ctx, env)[unit]:
+                direction = _direction(leaf)[0]
+                if direction != "below":
+                    by_entry[(leaf.subject, direction)].append(leaf)
+        for (_, direction), leaves in by_entry.items():
+            yield _larger(ctx, env, leaves, direction)
+
+
+def _per_environment(ctx: RuleContext, env: str, drafts: list[Draft]) -> Draft:
+    """Many units: one finding for the environment, naming every unit and key."""
+    level = "below" if any(d.level == "below" for d in drafts) else None
+    names = [d.subject.split(":", 2)[-1] for d in drafts]
+    return Draft(
+        env,
+        f"capacity:{env}",
+        f"{len(drafts)} units in {env} run smaller than {ctx.reference}: "
+        + ", ".join(names[:5])
+        + (" …" if len(names) > 5 else ""),
+        expected="; ".join(f"{d.subject}: {d.expected}" for d in drafts),
+        actual="; ".join(f"{d.subject}: {d.actual}" for d in drafts),
+        suggestion=drafts[0].suggestion,
+        source=drafts[0].source,
+        level=level,
+    )
