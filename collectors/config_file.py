@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from parity.errors import CollectorError, ParseError
+from parity.model import ConfigEntry, RefBackend, ValueRef
 from parity.yamlio import yaml_errors, yaml_nodes
 
 from ._flatten import deep_merge, flatten, join, node_tree, walk
@@ -44,6 +46,13 @@ class ConfigFileOptions(BaseOptions):
         default_factory=list, description="Files merged in order (later wins), Helm-style."
     )
     format: Format | None = Field(default=None, description="Override detection by suffix.")
+    env_map: str | bool | None = Field(
+        default=None,
+        description="Keys supplied by environment variables at run time: node-config's "
+        "custom-environment-variables file (`__name`/`__format` leaves) or a plain "
+        "`{dotted.key: VAR}` map. Unset: node-config's own file beside a `default.*` layer "
+        "is used, as node-config does; false: none.",
+    )
 
     @model_validator(mode="after")
     def _need_a_path(self) -> ConfigFileOptions:
@@ -186,20 +195,102 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
             data, leaves = parse_config(self.ctx.read_text(path), fmt, shown, self.ctx.list_keys)
             layers.append((shown, data, {k: (v, line) for k, v, line in leaves}))
         result = CollectorResult()
+        env_map = self._env_map()
         if len(layers) == 1:
             shown, _, leaves_by_key = layers[0]
-            for key, (value, line) in leaves_by_key.items():
-                where = f"{shown}:{line}" if line else shown
-                result.records.append(self.ctx.config_entry(self.scope, key, value, where))
-            return result
-        merged: Any = None
-        for _, data, _ in layers:
-            merged = data if merged is None else deep_merge(merged, data)
-        for key, value in flatten(merged, self.ctx.list_keys, self.location()):
-            result.records.append(
-                self.ctx.config_entry(self.scope, key, value, _setter(layers, key, value))
-            )
+            items = [
+                (key, value, f"{shown}:{line}" if line else shown)
+                for key, (value, line) in leaves_by_key.items()
+            ]
+        else:
+            merged: Any = None
+            for _, data, _ in layers:
+                merged = data if merged is None else deep_merge(merged, data)
+            items = [
+                (key, value, _setter(layers, key, value))
+                for key, value in flatten(merged, self.ctx.list_keys, self.location())
+            ]
+        for key, value, where in items:
+            entry = self.ctx.config_entry(self.scope, key, value, where)
+            var = _mapped(env_map, key) if env_map else None
+            if var is not None:
+                entry = supplied_by(entry, var)
+            result.records.append(entry)
         return result
+
+    def _env_map(self) -> dict[str, str]:
+        """dotted key -> environment variable, from the configured or node-config's file."""
+        option = self.options.env_map
+        if option is False:
+            return {}
+        if isinstance(option, str):
+            path = self.ctx.resolve(option)
+        else:
+            path = _node_config_map(self.ctx.resolve(p) for p in self._paths())
+            if path is None:
+                return {}
+        shown = self.ctx.display(path)
+        fmt = _SUFFIX.get(path.suffix.lower(), "json")
+        data, _ = parse_config(self.ctx.read_text(path), fmt, shown)
+        return env_map_of(data, shown)
+
+
+def _node_config_map(paths: Iterable[Path]) -> Path | None:
+    """node-config's custom-environment-variables file beside a `default.*` layer: node-config
+    applies it on top of every layer, so parity does too."""
+    for p in paths:
+        if p.stem == "default":
+            for suffix in (".json", ".json5", ".yaml", ".yml", ".jsonc"):
+                candidate = p.with_name("custom-environment-variables" + suffix)
+                if candidate.is_file():
+                    return candidate
+    return None
+
+
+def env_map_of(data: Any, shown: str) -> dict[str, str]:
+    """node-config's map (nested, leaves are variable names or `{__name, __format}`) or a
+    plain `{dotted.key: VAR}` map, as dotted key -> variable."""
+    out: dict[str, str] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, str):
+            out[prefix] = node
+        elif isinstance(node, Mapping) and "__name" in node:
+            out[prefix] = str(node["__name"])
+        elif isinstance(node, Mapping):
+            for k, v in node.items():
+                walk(v, f"{prefix}.{k}" if prefix else str(k))
+        else:
+            raise ParseError(shown, None, f"{prefix or 'the map'}: expected a variable name")
+
+    if not isinstance(data, Mapping):
+        raise ParseError(shown, None, "expected a mapping of keys to environment variables")
+    walk(data, "")
+    return out
+
+
+def _mapped(env_map: Mapping[str, str], key: str) -> str | None:
+    """The variable supplying key, or an ancestor of it (a `__format: json` subtree)."""
+    if key in env_map:
+        return env_map[key]
+    parts = key.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        var = env_map.get(".".join(parts[:i]))
+        if var is not None:
+            return var
+    return None
+
+
+def supplied_by(entry: ConfigEntry, var: str) -> ConfigEntry:
+    """A key an environment variable supplies at run time: the file's value is only a default,
+    kept to compare defaults (never a secret: those are dropped, not fingerprinted)."""
+    default = None if entry.fingerprint is not None else entry.value
+    return entry._replace(
+        value=default,
+        fingerprint=None,
+        structured=None if default is None else entry.structured,
+        value_ref=ValueRef(RefBackend.ENV, var),
+    )
 
 
 def _setter(

@@ -15,8 +15,10 @@ from parity.errors import CollectorError, ConfigError, ParseError
 from parity.findings import Report, Severity, Summary, ToolInfo
 from parity.model import (
     CollectionError,
+    ConfigEntry,
     Notice,
     Record,
+    RefBackend,
     Snapshot,
     SourceInfo,
     record_groups,
@@ -129,10 +131,44 @@ def collect_environment(
         collected_at=started,
         parity_version=__version__,
         sources=tuple(sources),
-        records=tuple(records),
+        records=tuple(resolve_env_refs(records)),
         errors=tuple(errors),
         notices=tuple(notices),
     )
+
+
+def resolve_env_refs(records: list[Record]) -> list[Record]:
+    """Keys an environment variable supplies at run time (node-config's env map) take the
+    variable's value where another source of the same environment sets it (a `.env`, the
+    process environment, a container's env): that is the value the process sees."""
+    refs = [
+        i
+        for i, r in enumerate(records)
+        if isinstance(r, ConfigEntry)
+        and r.value_ref is not None
+        and r.value_ref.backend == RefBackend.ENV
+    ]
+    if not refs:
+        return records
+    env_vars = {
+        r.key: r
+        for r in records
+        if isinstance(r, ConfigEntry) and r.env_var and r.value_ref is None
+    }
+    out = list(records)
+    for i in refs:
+        r = out[i]
+        assert isinstance(r, ConfigEntry) and r.value_ref is not None
+        found = env_vars.get(r.value_ref.name)
+        if found is not None:
+            out[i] = r._replace(
+                value=found.value,
+                fingerprint=found.fingerprint,
+                structured=found.structured,
+                value_ref=None,
+                source=found.source,
+            )
+    return out
 
 
 def missing_snapshot(environment: str, directory: object) -> Snapshot:

@@ -92,6 +92,17 @@ def _canonical_url(v: str) -> str:
     return out
 
 
+def url_host(value: str) -> str | None:
+    """The host a URL names, JDBC's `jdbc:postgresql://h:5432/db` included; None if none."""
+    v = value.strip()
+    if v.lower().startswith("jdbc:"):
+        v = v[5:]
+    try:
+        return urlsplit(v).hostname
+    except ValueError:
+        return None
+
+
 def endpoint_shape(value: str) -> str | None:
     """What an endpoint value does regardless of whose host it names, or None if the value is
     not an endpoint. A hash-routed SPA path (`/#/reset`) is the route `/reset`."""

@@ -34,11 +34,12 @@ class RefBackend(StrEnum):
     AWS_SSM = "aws-ssm"
     AWS_SECRETS_MANAGER = "aws-secretsmanager"
     EXTERNAL_SECRET = "external-secret"
+    ENV = "env"  # an environment variable that supplies the value at run time (node-config)
 
     @property
     def secret(self) -> bool:
         """True for secret stores (their values are never read in clear)."""
-        return self is not RefBackend.K8S_CONFIGMAP
+        return self not in (RefBackend.K8S_CONFIGMAP, RefBackend.ENV)
 
 
 class ValueRef(NamedTuple):

@@ -19,8 +19,8 @@ from parity.values import canonical_scalar
 
 from ..vocabulary import vocabulary
 from ._display import show
-from .capacity import is_capacity
 from ._keys import segments
+from .capacity import is_capacity
 from .interface import RuleContext
 
 WHOLE = ""  # the root of a scope that is one-sided as a whole

@@ -41,7 +41,9 @@ _BYTES: dict[str, float] = {
     "tib": 2.0**40,
 }
 _AWS_SIZES = {"nano": 0.125, "micro": 0.25, "small": 0.5, "medium": 1.0, "large": 2.0}
-_AWS = re.compile(r"^(?P<family>(?:[a-z]+\.)?[a-z][a-z0-9-]*)\.(?P<size>\d*x?large|nano|micro|small|medium)$")
+_AWS = re.compile(
+    r"^(?P<family>(?:[a-z]+\.)?[a-z][a-z0-9-]*)\.(?P<size>\d*x?large|nano|micro|small|medium)$"
+)
 _AZURE = re.compile(r"^(?P<family>(?:[A-Za-z]+_)*[A-Z]+?)(?P<size>\d+)(?P<rest>[a-z]*_v\d+)$")
 _GCP = re.compile(r"^(?P<family>[a-z0-9]+-[a-z]+(?:cpu|mem)?)-(?P<size>\d+)$")
 

@@ -192,9 +192,9 @@ def _direction(leaf: Leaf) -> tuple[str, float | None]:
     if r is None:
         return "below", None  # another shape (an instance family, a mode): shown, not ranked
     low = leaf.label.lower()
-    if r == 0 and leaf.env.strip().lower() not in ("false", "no", "off"):
-        if any(w in low for w in _COUNTS):
-            return "off", r
+    off = leaf.env.strip().lower() not in ("false", "no", "off")
+    if r == 0 and off and any(w in low for w in _COUNTS):
+        return "off", r
     if r > _SAME and not _RESERVATION.search(low):
         return "above", r  # a larger *limit*; a larger reservation hides nothing
     return "below", r

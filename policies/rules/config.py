@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from parity.diff import subject_of
 from parity.identities import neutralize
-from parity.model import ConfigEntry, Kind, RequiredKey
+from parity.model import ConfigEntry, Kind, RefBackend, RequiredKey
 
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
@@ -162,8 +162,14 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             if detail is None:
                 continue
             message = f"{where(b)} differs: {detail}"
+            level = "must-equal" if must_equal else None
             if must_equal:
                 message += " (must-equal contract)"
+            elif _defaults_only(a, b):
+                level = "default"
+                message += (
+                    f" (file defaults only: ${b.value_ref.name} supplies the value at run time)"  # type: ignore[union-attr]
+                )
             if "/ConfigMap/" in b.scope and (users := ctx.consumers(env, b.scope, b.key)):
                 message += f" (used by: {', '.join(users)})"
             yield Draft(
@@ -174,8 +180,18 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 actual=right,
                 suggestion=_align_advice(ctx, b.key, left, env),
                 source=b.source,
-                level="must-equal" if must_equal else None,
+                level=level,
             )
+
+
+def _defaults_only(a: ConfigEntry, b: ConfigEntry) -> bool:
+    """Both values are file defaults of a key an environment variable supplies."""
+    return bool(
+        a.value_ref
+        and b.value_ref
+        and a.value_ref.backend == RefBackend.ENV
+        and a.value_ref == b.value_ref
+    )
 
 
 # capacity above the reference's is an ordinary drift, judged where capacity is understood

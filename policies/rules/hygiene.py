@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urlsplit
 
 from parity.diff import subject_of
-from parity.model import ConfigEntry, Image, Kind
-from parity.values import PLACEHOLDER_HINTS, is_placeholder
+from parity.model import ConfigEntry, Image, Kind, RefBackend
+from parity.values import PLACEHOLDER_HINTS, canonical_scalar, is_placeholder, url_host
 
+from ..vocabulary import vocabulary
 from .interface import Draft, RuleContext, rule
 
 _TRUTHY = {"1", "true", "yes", "on", "y"}
@@ -48,6 +48,12 @@ _DATASTORES = re.compile(
 )
 
 
+def supplied_at_run_time(r: ConfigEntry) -> bool:
+    """A file default that an environment variable replaces at run time (node-config's env
+    map): not what production runs, so never judged as production's value."""
+    return r.value_ref is not None and r.value_ref.backend == RefBackend.ENV
+
+
 def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
     """Why a value is unsafe for production, or None."""
     leaf = re.split(r"[./]", key)[-1].lower()
@@ -64,10 +70,7 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
     if leaf == "command" and _DEV_SERVERS.search(value):
         return f"command {value!r} runs a development server"
     if "://" in value:
-        try:
-            host = urlsplit(value).hostname
-        except ValueError:
-            host = None
+        host = url_host(value)
         if host in _LOOPBACK:
             return f"{key} points at {host}, which is the container itself in production"
     return None
@@ -84,12 +87,12 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
         candidates.update(
             keys.find(("debug", "env", "command", "insecure", "verify", "tls", "ports"))
         )
-        listening = _listening(ctx, env)
+        sidecars = _Sidecars(ctx, env)
         datastores = _datastore_workloads(ctx, env)
         for i in sorted(candidates):
             r = records[i]
             assert isinstance(r, ConfigEntry)
-            if r.value is None:
+            if r.value is None or supplied_at_run_time(r):
                 continue
             if r.key == "ports" and r.scope in datastores and isinstance(r.structured, list):
                 why: str | None = (
@@ -98,7 +101,7 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
                 )
             else:
                 why = unsafe_value(r.key, r.value, ctx.policy.mode_keys)
-            if why and "points at" in why and _sidecar_serves(listening, r):
+            if why and "points at" in why and sidecars.serve(r):
                 continue  # a sidecar in the same pod/service listens there (Envoy, SQL proxy)
             if why:
                 suffix = "" if env == ctx.reference else f" ({env} is production-like)"
@@ -129,37 +132,41 @@ def _remedy(why: str, key: str, env: str) -> str:
     return f"change {key} in {env}"
 
 
-_PROXY_NAMES = re.compile(r"envoy|istio-proxy|linkerd|proxy|sidecar|cloud-sql|cloudsql|oauth2")
+class _Sidecars:
+    """Units where loopback reaches another process than the container itself: a workload
+    running more than one container (a proxy, a Cloud SQL connector, a mesh sidecar), and a
+    values file or service whose settings switch a sidecar on (the policy's sidecar_keys,
+    `mesh.enabled: true`). A ConfigMap key is served by them when every workload reading it
+    is such a unit."""
 
+    def __init__(self, ctx: RuleContext, env: str) -> None:
+        self.ctx, self.env = ctx, env
+        neutral = ctx.normalizer.neutral
+        self.pods = {
+            group[1]
+            for group, images in ctx.indexes[env].groups.items()
+            if group[0] == Kind.IMAGE and len(images) > 1
+        }
+        marker = vocabulary(tuple(ctx.policy.sidecar_keys))
+        records, _, keys = ctx.config(env)
+        self.scopes = {
+            neutral(r.scope)
+            for i in keys.find(["enabled", "sidecar", "mesh", "proxy"])
+            if marker.matches((r := records[i]).key)
+            and canonical_scalar(r.value or "") not in ("false", "0", "")
+        }
 
-def _listening(ctx: RuleContext, env: str) -> dict[str, set[str]]:
-    """Per workload: the container ports its containers declare, plus `*` when a proxy/mesh
-    sidecar runs in it (then loopback traffic is served by the sidecar)."""
-    out: dict[str, set[str]] = {}
-    records, _, keys = ctx.config(env)
-    for i in keys.find(["containerPort="]):
-        r = records[i]
-        port = r.key.split("containerPort=", 1)[1].split("]", 1)[0]
-        out.setdefault(r.scope.rsplit("/", 1)[0], set()).add(port)
-    for group, images in ctx.indexes[env].groups.items():
-        if group[0] == Kind.IMAGE and len(images) > 1:
-            for img in images.values():
-                if isinstance(img, Image) and _PROXY_NAMES.search(
-                    f"{img.container} {img.repository}".lower()
-                ):
-                    out.setdefault(img.workload, set()).add("*")
-    return out
+    def _unit(self, scope: str) -> bool:
+        neutral = self.ctx.normalizer.neutral(scope)
+        if any(neutral == s or neutral.startswith(s + "/") for s in self.scopes):
+            return True
+        return any(neutral == w or neutral.startswith(w + "/") for w in self.pods)
 
-
-def _sidecar_serves(listening: dict[str, set[str]], r: ConfigEntry) -> bool:
-    try:
-        port = urlsplit(r.value or "").port
-    except ValueError:
-        port = None
-    for workload, ports in listening.items():
-        if r.scope == workload or r.scope.startswith(workload + "/"):
-            return "*" in ports or (port is not None and str(port) in ports)
-    return False
+    def serve(self, r: ConfigEntry) -> bool:
+        if "/ConfigMap/" in r.scope:
+            users = self.ctx.consumers(self.env, r.scope, r.key)
+            return bool(users) and all(self._unit(u) for u in users)
+        return self._unit(r.scope)
 
 
 def _datastore_workloads(ctx: RuleContext, env: str) -> dict[str, str]:
@@ -184,6 +191,8 @@ def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
             r = records[i]
             if not isinstance(r, ConfigEntry) or not is_placeholder(r.value):
                 continue
+            if supplied_at_run_time(r):
+                continue  # a file default the environment variable replaces
             if not prod:
                 other = ref_groups.get(r.group, {}).get(r.key)
                 if not isinstance(other, ConfigEntry) or is_placeholder(other.value):

@@ -16,7 +16,20 @@ from .interface import Draft, RuleContext, rule
 
 
 def _mutable(image: Image, policy: Policy) -> bool:
+    if build_placeholder(image):
+        return False
     return image.digest is None and (image.tag is None or image.tag in policy.mutable_tags)
+
+
+def build_placeholder(image: Image) -> bool:
+    """`image: frontend` in a manifest that skaffold, ko or Tilt renders: a bare name (no
+    registry, tag or digest) that is the container's or workload's own name is the build
+    tool's artifact name, replaced by a pinned image at deploy time — not a mutable tag.
+    (`image: busybox` in a container named `init` is Docker Hub's busybox:latest.)"""
+    if image.tag or image.digest or "/" in image.repository or ":" in image.repository:
+        return False
+    names = {image.container, image.workload.rsplit("/", 1)[-1]}
+    return image.repository in names or image.repository.startswith("ko://")
 
 
 @rule("image-drift")
@@ -119,6 +132,11 @@ def missing_workload(ctx: RuleContext) -> Iterator[Draft]:
 
 _IMAGE_LEAF = re.compile(r"(^|[_.-])image$|Image$", re.IGNORECASE)
 _TAG_LEAF = re.compile(r"(^|_)(image_?)?tag$|ImageTag$|^imageTag$", re.IGNORECASE)
+# An upper-case `*_TAG` variable holds an image tag only when its name says whose (a
+# TERRAFORM_MODULES_TAG is a git ref, an ENV_TAG a label).
+_IMAGE_WORDS = re.compile(r"(^|_)(IMAGE|DOCKER|CONTAINER|ECR|GCR|REGISTRY)(_|$)")
+# Keys beside an `image` key that carry its tag (`image` + `version`, Helm's `image.tag`).
+_SIBLING_TAGS = ("tag", "version", "imageTag", "image_tag", "appVersion")
 _REF_SHAPE = re.compile(r"^[\w.\-/:@]+$")
 
 
@@ -136,12 +154,25 @@ def config_image(r: ConfigEntry) -> tuple[str | None, str | None, str | None] | 
         repo, tag, digest = parse_image_ref(r.value)
         return repo, tag, digest
     if _TAG_LEAF.search(leaf) and (
-        "image" in parent.lower() or "image" in leaf.lower() or leaf.isupper()
+        "image" in parent.lower()
+        or "image" in leaf.lower()
+        or (leaf.isupper() and _IMAGE_WORDS.search(leaf) is not None)
     ):
         return None, r.value, None
     if leaf == "repository" and "image" in parent.lower():
         return r.value, None, None
     return None
+
+
+def _sibling_tag(ctx: RuleContext, env: str, r: ConfigEntry) -> bool:
+    """Whether a key beside r's image key holds its tag (`main_app.image` + `main_app.version`)."""
+    parent = r.key.rsplit(".", 1)[0] + "." if "." in r.key else ""
+    keys = ctx.indexes[env].groups.get((Kind.CONFIG, ctx.normalizer.neutral(r.scope)), {})
+    for name in _SIBLING_TAGS:
+        other = keys.get(parent + name)
+        if isinstance(other, ConfigEntry) and other.value:
+            return True
+    return False
 
 
 def is_config_image(r: ConfigEntry) -> bool:
@@ -189,6 +220,8 @@ def config_image_drift(ctx: RuleContext) -> Iterator[Draft]:
             if parsed is None or parsed[2] or (parsed[0] and not parsed[1] and "tag" in r.key):
                 continue
             repo, tag = parsed[0], parsed[1]
+            if repo and not tag and _sibling_tag(ctx, env, r):
+                continue  # one image split across keys: the tag sits beside it
             if tag in ctx.policy.mutable_tags or (repo and not tag and _IMAGE_LEAF.search(r.key)):
                 yield Draft(
                     env,
