@@ -237,6 +237,24 @@ _PLACEHOLDER = re.compile(r"^(__\w+__|\$\{?\w+\}?|\{\{.*\}\}|<[^>]+>|%\w+%|@\w+@
 
 _DOMAIN_PATH = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/[\w.-]+)+$")
 
+# Public halves: a certificate or public key is published by design (a CA bundle in every
+# environment's config is expected), unlike the private key it pairs with.
+_PUBLIC_BLOCK = re.compile(
+    r"-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|CERTIFICATE REQUEST|"
+    r"NEW CERTIFICATE REQUEST|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----.*?"
+    r"-----END [A-Z0-9 ]+-----",
+    re.S,
+)
+_SSH_PUBLIC = re.compile(
+    r"^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)"
+    r"@openssh\.com) AAAA[0-9A-Za-z+/]+=*(?: \S+)?$"
+)
+# A variable's own name (`AWS_S3_RELEVANCY_BUCKET_NAME`) and a word slug
+# (`search_api_v2_published_documents`, `s189-teacher-services-cloud-production`): words, not
+# random characters, however long.
+_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z]*\d{0,3}(?:_(?:[A-Z]+\d{0,3}|\d{1,4}))+$")
+_WORD_SLUG = re.compile(r"^[a-z]+\d{0,3}(?:[_-](?:[a-z]+\d{0,3}|\d{1,4}))+$")
+
 _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9+/=_.~-]+$")
 
 _PATHISH = re.compile(r"^(/|\./|~/)[\w./@-]*$")

@@ -39,18 +39,22 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
     _PLACEHOLDER,
     _PREFIXES,
     _PROPS_LINE,
+    _PUBLIC_BLOCK,
     _QUERY_SECRET,
     _SECRET_WORDS,
     _SIMPLE,
+    _SSH_PUBLIC,
     _TOKEN,
     _TOKEN_CHARS,
     _URL_CRED,
     _UUID,
     _UUID_LIST,
+    _VARIABLE_NAME,
     _VERSIONISH,
     _WEBHOOK,
+    _WORD_SLUG,
 )
-from parity.values import is_placeholder
+from parity.values import effective_key, is_placeholder
 
 REDACTED = "***"
 
@@ -65,7 +69,7 @@ class Verdict(NamedTuple):
 def key_words(key: str) -> list[str]:
     """Words of a key's own name: its last segment (identity brackets dropped), split on
     separators and camelCase, lower-cased."""
-    path = re.sub(r"\[[^\]]*\]", "", key).rstrip(".")
+    path = re.sub(r"\[[^\]]*\]", "", effective_key(key)).rstrip(".")
     segments = [seg for seg in re.split(r"[./:]", path) if seg] or [key]
 
     def split(seg: str) -> list[str]:
@@ -124,7 +128,17 @@ def _harmless(value: str) -> bool:
         or bool(_PLACEHOLDER.match(v))
         or bool(_DOMAIN_PATH.match(v))
         or is_placeholder(v)
+        or is_public_key_material(v)
     )
+
+
+def is_public_key_material(value: str) -> bool:
+    """A certificate, public key or SSH public key, alone or several in a bundle: published
+    by design, never secret (the private key it pairs with is)."""
+    v = value.strip()
+    if _SSH_PUBLIC.match(v):
+        return True
+    return "-----BEGIN" in v and not _PUBLIC_BLOCK.sub("", v).strip()
 
 
 def _high_entropy(v: str) -> bool:
@@ -137,6 +151,8 @@ def _high_entropy(v: str) -> bool:
     if not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
         return False
     if re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", v):  # slugs: value-timeout-100236
+        return False
+    if _WORD_SLUG.match(v) or _VARIABLE_NAME.match(v):  # words, not random characters
         return False
     if re.fullmatch(r"[0-9a-fA-F]+", v):
         return len(v) >= 32 and _entropy(v) >= 3.0
@@ -214,6 +230,10 @@ def scan(value: str, key: str = "", *, entropy: bool = True) -> Verdict:
     """Find secret parts inside a value that is not secret as a whole."""
     found: list[str] = []
     text = value
+    if "-----BEGIN" in text and _PUBLIC_BLOCK.search(text):
+        text = _PUBLIC_BLOCK.sub(lambda m: "<public block>", text)
+        if not text.replace("<public block>", "").strip():
+            return Verdict(value, ())
     if "-----BEGIN" in text:
 
         def pem(m: re.Match[str]) -> str:
@@ -263,6 +283,8 @@ def classify(key: str, value: str) -> Verdict:
         # paths) and free of `@ = { [ space`: no token shape, no embedded credential
         return Verdict(value, ())
     if "sentry" in value and _public_dsn(value):
+        return Verdict(value, ())
+    if value[:4] in ("ssh-", "ecds", "sk-s", "sk-e") and is_public_key_material(value):
         return Verdict(value, ())
     if secret_key:
         if _harmless(value):

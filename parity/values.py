@@ -45,6 +45,7 @@ DEFAULT_PORTS = {
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?(?::\d+)?$"
 )
+_MAILBOX = re.compile(r"^[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}$")
 _LOOPBACK = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"}
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 # Key words that make a value an identifier of the environment's own data or account.
@@ -127,6 +128,8 @@ def endpoint_shape(value: str) -> str | None:
         name, _, host_port = v.partition(":")
         where = "loopback" if name.lower() in _LOOPBACK else "host"
         return f"<{where}>" + (f":{host_port}" if host_port else "")
+    if _MAILBOX.match(v):
+        return "<mailbox>"  # an address: each environment's own mailbox, like its hosts
     return None
 
 
@@ -141,10 +144,20 @@ def endpoint_set(value: str) -> frozenset[str] | None:
     return frozenset(s for s in shapes if s is not None)
 
 
+_ENV_ITEM = re.compile(r"\[name=([^\]]+)\]\.value$")
+
+
+def effective_key(key: str) -> str:
+    """The name a value is read under: an env-list entry (`extraEnv[name=DB_PASSWORD].value`,
+    Helm values and k8s `env` lists alike) is its variable, like a `.env` line."""
+    m = _ENV_ITEM.search(key)
+    return m.group(1) if m else key
+
+
 def is_identity_key(key: str) -> bool:
     """Keys holding identifiers of the environment's own account or data (`PROJECT_ID`,
     `projectName`, `accountIds`): their values differ per environment by nature."""
-    leaf = re.split(r"[./]", key)[-1]
+    leaf = re.split(r"[./]", effective_key(key))[-1]
     words = re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", leaf)
     return any(w.lower() in _IDENTITY_WORDS for w in words if w)
 

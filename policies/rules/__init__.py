@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (importing registers the rules)
     environments,
     hygiene,
     images,
+    missing,
     running,
     secrets,
 )

@@ -98,9 +98,7 @@ def _unit(ctx: RuleContext, env: str, r: ConfigEntry, start: int) -> tuple[Unit,
     # a container's settings belong to its workload (`k8s/Deployment/web/nginx` -> web)
     parent, _, container = scope.rpartition("/")
     neutral = ctx.normalizer.neutral(parent)
-    if parent and any(
-        (Kind.IMAGE, neutral) in ctx.indexes[e].groups for e in (env, ctx.reference)
-    ):
+    if parent and any((Kind.IMAGE, neutral) in ctx.indexes[e].groups for e in (env, ctx.reference)):
         scope, label = parent, f"{container}.{label}"
     return Unit(scope, owner, start == WHOLE), label
 

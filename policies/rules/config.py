@@ -7,79 +7,16 @@ import re
 from collections.abc import Iterator
 
 from parity.diff import subject_of
-from parity.identities import neutralize
+from parity.identities import neutralize, substitute
 from parity.model import ConfigEntry, Kind, RefBackend, RequiredKey
+from parity.values import canonical_scalar
 
+from ..vocabulary import vocabulary
 from ._compare import difference
 from ._display import contrast, once_per_source, show, where
-from ._members import split_disjoint
-from ._missing import config_keys, describe, one_sided, verdict
 from .capacity import capacity_larger, is_capacity
 from .images import is_config_image
 from .interface import Draft, RuleContext, rule
-
-
-@rule("missing-key")
-def missing_key(ctx: RuleContext) -> Iterator[Draft]:
-    """Keys set on one side only, once per source line."""
-    yield from once_per_source(_missing_key(ctx))
-
-
-def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
-    """Config keys set in the reference but not in env X, and the reverse (level `reverse`).
-    A subtree missing as a whole is one finding."""
-    for env, diff in ctx.pairs.items():
-        missing = [r for r in diff.missing.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
-        extra = [r for r in diff.extra.get(Kind.CONFIG, []) if isinstance(r, ConfigEntry)]
-        disjoint, gone, new = split_disjoint(
-            list(one_sided(ctx, ctx.reference, missing, env)),
-            list(one_sided(ctx, env, extra, ctx.reference)),
-            config_keys(ctx, ctx.reference),
-            config_keys(ctx, env),
-            ctx.normalizer.neutral,
-        )
-        for d in disjoint:
-            ours, theirs = ", ".join(d.reference_members), ", ".join(d.env_members)
-            yield Draft(
-                env,
-                f"config:{d.scope}:{d.parent}",
-                f"{d.parent} ({d.scope}) has no member in common: {ctx.reference} has {ours}; "
-                f"{env} has {theirs}",
-                expected=ours,
-                actual=theirs,
-                suggestion=f"if {d.parent} lists each environment's own members, declare it "
-                f"may-differ in the policy; otherwise give {env} {ctx.reference}'s members",
-                source=d.env_records[0].source,
-                level="disjoint",
-            )
-        sides = ((gone, ctx.reference, env, False), (new, env, ctx.reference, True))
-        for roots, has, lacks, reverse in sides:
-            for root, recs in roots:
-                report, level = verdict(ctx, has, lacks, recs, reverse=reverse)
-                if not report:
-                    continue
-                m = describe(root, recs)
-                message, suggestion = m.gap(has, lacks, reverse=reverse)
-                message += _LEVEL_NOTES.get(level or "", "")
-                yield Draft(
-                    env,
-                    m.subject,
-                    message,
-                    expected=None if reverse else m.shown,
-                    actual=m.shown if reverse else None,
-                    suggestion=suggestion,
-                    source=recs[0].source,
-                    level=level,
-                )
-
-
-_LEVEL_NOTES = {
-    "required": " (required there: the code reads it without a default, or a workload "
-    "references it)",
-    "default": " (set explicitly to what an absent key usually means: check the default)",
-    "operational": " (an operational setting: monitoring, alerting or analytics)",
-    "aid": " (an aid outside production: e-mail override, basic auth, debugging)",
-}
 
 
 @rule("key-typo")
@@ -110,6 +47,7 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
 
     Under a must-equal contract the finding takes the `must-equal` level.
     """
+    operational = vocabulary(tuple(ctx.policy.operational_keys))
     for env, diff in ctx.pairs.items():
         for a, b in diff.changed.get(Kind.CONFIG, []):
             assert isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)
@@ -147,6 +85,8 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             if contract and contract.rule in ("may-differ", "must-differ"):
                 continue
             must_equal = bool(contract and contract.rule == "must-equal")
+            if not must_equal and operational.matches(b.key) and not _switch(a, b):
+                continue  # monitoring, analytics, schedules: they operate, not what runs
             if must_equal:
                 if ctx.normalizer.same(ctx.reference, left, env, right):
                     continue
@@ -154,11 +94,8 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 detail: str | None = f"{got!r} vs {want!r} in {ctx.reference}"
             else:
                 detail = difference(ctx.normalizer, ctx.reference, env, a, b)
-                if detail is not None and (ctx.identities(ctx.reference) or ctx.identities(env)):
-                    na = a._replace(value=neutralize(a.value or "", ctx.identities(ctx.reference)))
-                    nb = b._replace(value=neutralize(b.value or "", ctx.identities(env)))
-                    if difference(ctx.normalizer, ctx.reference, env, na, nb) is None:
-                        continue  # differs only by each environment's own account/project
+                if detail is not None and own_identities_only(ctx, env, a, b):
+                    continue  # differs only by each environment's own account, project, ids
             if detail is None:
                 continue
             message = f"{where(b)} differs: {detail}"
@@ -182,6 +119,24 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
                 source=b.source,
                 level=level,
             )
+
+
+def own_identities_only(ctx: RuleContext, env: str, a: ConfigEntry, b: ConfigEntry) -> bool:
+    """Whether a and b are equal once each environment's own identities are factored out:
+    its cloud account/project (parity.identities.own_identities) and the token pairs learned
+    from the pair's values (parity.identities.learn)."""
+    ids_a, ids_b, learned = ctx.identities(ctx.reference), ctx.identities(env), ctx.learned(env)
+    if not (ids_a or ids_b or learned) or a.value is None or b.value is None:
+        return False
+    # env's learned tokens become the reference's first, then both accounts become `<kind>`
+    na = a._replace(value=neutralize(a.value, ids_a))
+    nb = b._replace(value=neutralize(neutralize(substitute(b.value, learned), ids_b), ids_a))
+    return difference(ctx.normalizer, ctx.reference, env, na, nb) is None
+
+
+def _switch(a: ConfigEntry, b: ConfigEntry) -> bool:
+    """A boolean on either side: a component switched on or off changes what runs."""
+    return any(canonical_scalar(x.value or "") in ("true", "false") for x in (a, b))
 
 
 def _defaults_only(a: ConfigEntry, b: ConfigEntry) -> bool:

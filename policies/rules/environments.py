@@ -22,6 +22,7 @@ from parity.model import ConfigEntry, Kind, SecretRef
 from parity.normalize import containing
 from parity.values import endpoint_shape
 
+from ..vocabulary import vocabulary
 from .interface import Draft, RuleContext, rule
 
 _DENY_WORDS = {
@@ -122,6 +123,7 @@ def _texts_naming(
 def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
     """A value that names, or is, another environment's resource."""
     domains = _Domains(ctx)
+    pointers = vocabulary(tuple(ctx.policy.pointer_keys))
     for env in ctx.envs:
         needles = ctx.normalizer.foreign_tokens(env)
         for r, text in _texts_naming(ctx, env, needles):
@@ -133,11 +135,17 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
                 continue  # canary reading production resources is by design
             if _is_mode_key(ctx, r.key) or _words(r.key) & _DENY_WORDS:
                 continue
+            if pointers.matches(r.key) or _is_label(r.key):
+                continue  # a promotion target, restore source, datacenter or label: on purpose
+            if ctx.normalizer.names_env(env, r.key):
+                continue  # under a key naming env's own resource (`dbTables.app-staging-db`)
             if any(ident in text for ident in ctx.identities(env).values()):
                 continue  # inside env's own account/project: its own resource, whatever its name
             host = _host_around(text, start, end)
             if host and domains.third_party(env, host, token):
                 continue  # a third party's environment, not one of ours
+            if host and not _theirs(ctx, other, host, token):
+                continue  # a location (`x.codfw.wmnet`) whose hosts there are other ones
             yield Draft(
                 env,
                 subject_of(r),
@@ -150,6 +158,33 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
         if env != ctx.reference:
             yield from _shared_hosts(ctx, env)
         yield from _foreign_identities(ctx, env)
+
+
+_LABEL_PARTS = re.compile(r"(^|[./])(labels?|tags|annotations)([./\[]|$)", re.IGNORECASE)
+
+
+def _is_label(key: str) -> bool:
+    """A label or tag (`labels.environment`, `tags.Env`) describes, it designates nothing."""
+    return bool(_LABEL_PARTS.search(key))
+
+
+def _theirs(ctx: RuleContext, other: str, host: str, token: str) -> bool:
+    """Whether a host that names `other` only as its location (`cassandra-dev1.codfw.wmnet`:
+    the token is not in the first label) is one of other's own hosts. It is, unless other's
+    configuration names hosts in that location and this one is not among them (then it is a
+    datacenter shared by several environments, not other's resource)."""
+    labels = host.lower().split(".")
+    if len(labels) < 3 or token.lower() in re.split(r"[-_]", labels[0]):
+        return True  # `payments-prod.x` / `prod.x`: the resource itself is named for other
+    location = (
+        "." + ".".join(labels[labels.index(token.lower()) :]) if token.lower() in labels else None
+    )
+    if location is None:
+        return True
+    _, values, _ = ctx.config(other)
+    if not values.find([location]):
+        return True  # nothing known of other's hosts there: keep the finding
+    return bool(values.find([host.lower()]))
 
 
 def _own_named_domains(ctx: RuleContext, env: str) -> set[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parity.diff import EnvIndex, Mask, PairDiff
+from parity.identities import LearnedIdentity
 from parity.model import ConfigEntry, Kind, Notice, RefBackend, SecretRef, Snapshot
 from parity.normalize import EnvNormalizer, Haystack
 
@@ -163,6 +164,28 @@ class RuleContext:
             self._cache[key] = own_identities(texts)
         ids: dict[str, str] = self._cache[key]
         return ids
+
+    def learned(self, env: str) -> list[LearnedIdentity]:
+        """Token pairs that alone explain several otherwise-equal values of the reference and
+        env: each environment's own resource ids, account numbers, short codes (learned from
+        the changed values of the pair, see parity.identities.learn)."""
+        key = f"learned:{env}"
+        if key not in self._cache:
+            from parity.identities import learn
+
+            pairs = [
+                (a.value, b.value)
+                for a, b in self.pairs[env].changed.get(Kind.CONFIG, [])
+                if isinstance(a, ConfigEntry)
+                and isinstance(b, ConfigEntry)
+                and a.value
+                and b.value
+                and a.structured is None
+                and b.structured is None
+            ]
+            self._cache[key] = learn(pairs) if env in self.pairs else []
+        found: list[LearnedIdentity] = self._cache[key]
+        return found
 
     def consumers(self, env: str, scope: str, key: str) -> list[str]:
         """Workloads that read a ConfigMap key (`.../ConfigMap/name`, key) in env."""
