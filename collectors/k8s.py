@@ -219,6 +219,9 @@ class _Manifests:
     def container_env(self, c: dict[str, Any], cscope: str, cwhere: str) -> None:
         env: dict[str, ConfigEntry] = {}
         ctx = self.ctx
+        # `$(NAME)` expands to a variable defined earlier in the container (Kubernetes'
+        # dependent environment variables); a secret one stays a reference
+        known: dict[str, str | None] = {}
 
         def ref(key: str, backend: RefBackend, name: str) -> ConfigEntry:
             return ConfigEntry(
@@ -229,8 +232,9 @@ class _Manifests:
             prefix = str(src.get("prefix", ""))
             if "configMapRef" in src:
                 cm = self.rename(str(src["configMapRef"].get("name")))
-                for k in self.configmaps.get(cm, {}):
+                for k, v in self.configmaps.get(cm, {}).items():
                     env[prefix + k] = ref(prefix + k, RefBackend.K8S_CONFIGMAP, f"{cm}/{k}")
+                    known[prefix + k] = v
                 if cm not in self.configmaps:
                     self.result.records.append(
                         ctx.config_entry(cscope, f"envFrom.configMapRef.{cm}", cm, cwhere)
@@ -240,6 +244,7 @@ class _Manifests:
                 self.result.records.append(SecretRef(cscope, sec, "k8s-secret", cwhere))
                 for k in self.secrets.get(sec, {}):
                     env[prefix + k] = ref(prefix + k, RefBackend.K8S_SECRET, f"{sec}/{k}")
+                    known[prefix + k] = None
         for item in c.get("env") or []:
             key = str(item.get("name"))
             vf = item.get("valueFrom")
@@ -250,10 +255,12 @@ class _Manifests:
                     SecretRef(cscope, name, "k8s-secret", cwhere, env_var=key)
                 )
                 env[key] = ref(key, RefBackend.K8S_SECRET, name)
+                known[key] = None
             elif isinstance(vf, dict) and "configMapKeyRef" in vf:
                 ckr = vf["configMapKeyRef"] or {}
                 cm, k = self.rename(str(ckr.get("name"))), str(ckr.get("key"))
                 env[key] = ref(key, RefBackend.K8S_CONFIGMAP, f"{cm}/{k}")
+                known[key] = self.configmaps.get(cm, {}).get(k)
             elif isinstance(vf, dict) and vf:
                 kind, spec = next(iter(vf.items()))
                 detail = (
@@ -261,10 +268,29 @@ class _Manifests:
                 )
                 env[key] = ConfigEntry(cscope, key, f"{kind}:{detail}", cwhere, env_var=True)
             else:
-                env[key] = ctx.config_entry(
-                    cscope, key, item.get("value", ""), cwhere, env_var=True
-                )
+                raw = item.get("value", "")
+                if isinstance(raw, str) and "$(" in raw:
+                    raw = expand_dependent(raw, known)
+                env[key] = ctx.config_entry(cscope, key, raw, cwhere, env_var=True)
+                known[key] = raw if isinstance(raw, str) else str(raw)
         self.result.records.extend(env[k] for k in sorted(env))
+
+
+_DEPENDENT = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
+def expand_dependent(value: str, known: dict[str, str | None]) -> str:
+    """Kubernetes' `$(VAR)` expansion: a variable defined earlier in the container is
+    substituted; an unknown or secret one stays `$(VAR)` (a reference, never a literal);
+    `$$` is a literal `$`."""
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":
+            return "$"
+        found = known.get(m.group(1))
+        return found if found is not None and "$(" not in found else m.group(0)
+
+    return _DEPENDENT.sub(sub, value)
 
 
 def _without(spec: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:

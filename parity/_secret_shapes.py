@@ -233,7 +233,16 @@ _FILEISH = re.compile(
     r"env|conf|cfg|ini|xml|der|csr|pub)$"
 )
 
-_PLACEHOLDER = re.compile(r"^(__\w+__|\$\{?\w+\}?|\{\{.*\}\}|<[^>]+>|%\w+%|@\w+@)$")
+_PLACEHOLDER = re.compile(
+    r"^(__\w+__|\$\{?\w+\}?|\$\(\w+\)|\$\{[\w.-]+:[^}]*\}|\{\{.*\}\}|<[^>]+>|%\w+%|@\w+@)$"
+)
+# Maps whose values are the *names* of keys inside a secret store (Helm `secrets:` or
+# `namespace_secrets:` maps, `secretKeyRef`): a name-shaped value there is a reference.
+_SECRET_NAME_MAPS = re.compile(
+    r"(^|[._\]])(secrets|namespace_secrets|secret_keys|secretkeyref|secret_refs|secretrefs|"
+    r"secretnames|secret_names|external_secrets|vault_paths)\.[^.\[\]]+$",
+    re.IGNORECASE,
+)
 
 _DOMAIN_PATH = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/[\w.-]+)+$")
 

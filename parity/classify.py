@@ -41,6 +41,7 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
     _PROPS_LINE,
     _PUBLIC_BLOCK,
     _QUERY_SECRET,
+    _SECRET_NAME_MAPS,
     _SECRET_WORDS,
     _SIMPLE,
     _SSH_PUBLIC,
@@ -57,6 +58,7 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
 from parity.values import effective_key, is_placeholder
 
 REDACTED = "***"
+_FALLBACK = re.compile(r"^\$\{(?P<var>[\w.-]+):(?P<fallback>[^{}]+)\}$")
 
 
 class Verdict(NamedTuple):
@@ -129,6 +131,14 @@ def _harmless(value: str) -> bool:
         or bool(_DOMAIN_PATH.match(v))
         or is_placeholder(v)
         or is_public_key_material(v)
+    )
+
+
+def _secret_store_name(key: str, value: str) -> bool:
+    """`namespace_secrets.DB_PASS: database_password`: under a map of secret-store names, a
+    name-shaped value names the key holding the secret; it is not the secret."""
+    return bool(_SECRET_NAME_MAPS.search(key)) and bool(
+        _WORD_SLUG.match(value) or _VARIABLE_NAME.match(value) or re.fullmatch(r"[a-z]+", value)
     )
 
 
@@ -271,6 +281,12 @@ def classify(key: str, value: str) -> Verdict:
     plus the parts), or not at all."""
     if not value:
         return Verdict(value, ())
+    if value[:2] == "${" and (ref := _FALLBACK.match(value)) is not None:
+        # Spring's `${VAR:fallback}`: a reference, but the fallback is a literal like any other
+        inner = classify(key, ref.group("fallback"))
+        if inner.secrets:
+            return Verdict(f"${{{ref.group('var')}:{REDACTED}}}", inner.secrets)
+        return Verdict(value, ())
     secret_key = is_secret_key(key)
     if (
         not secret_key
@@ -287,7 +303,7 @@ def classify(key: str, value: str) -> Verdict:
     if value[:4] in ("ssh-", "ecds", "sk-s", "sk-e") and is_public_key_material(value):
         return Verdict(value, ())
     if secret_key:
-        if _harmless(value):
+        if _harmless(value) or _secret_store_name(key, value):
             return Verdict(value, ())
         partial = scan(value, key) if ("://" in value or "=" in value) else None
         if partial is not None and partial.secrets:

@@ -136,6 +136,24 @@ class AuditInfo(_Frozen):
     )
 
 
+class IdentityNote(_Frozen):
+    """Tokens factored out of one pair's comparison as each environment's own identity."""
+
+    environment: str
+    reference: str
+    kind: str = Field(description="`aws-account`, `gcp-project`… or `learned`.")
+    reference_value: str = Field(description="The reference's token.")
+    environment_value: str = Field(description="This environment's token.")
+    values: int = Field(description="Values of the pair that differ only by it.")
+
+    def __str__(self) -> str:
+        what = "identities" if self.kind == "learned" else f"{self.kind} ids"
+        return (
+            f"treated {self.reference_value} <-> {self.environment_value} as {self.reference}'s "
+            f"and {self.environment}'s own {what} in {self.values} values"
+        )
+
+
 class Report(_Frozen):
     """The audit result: what `parity check --format json` prints."""
 
@@ -154,6 +172,11 @@ class Report(_Frozen):
     errors: list[CollectionError]
     warnings: list[str] = Field(
         default_factory=list, description="Notes about how the audit was run (never findings)."
+    )
+    identities: list[IdentityNote] = Field(
+        default_factory=list,
+        description="Each pair's own identities that were factored out of value comparisons "
+        "(cloud accounts and projects, tokens learned from the values).",
     )
     summary: Summary
     audit: AuditInfo | None = Field(default=None, description="`parity audit` only.")

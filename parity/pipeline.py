@@ -285,6 +285,7 @@ def build_report(
         findings=ev.findings,
         groups=group_findings(ev.findings),
         warnings=warnings,
+        identities=ev.identities,
         errors=[e for s in ordered.values() for e in s.errors],
         summary=summary,
     )

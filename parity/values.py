@@ -154,6 +154,16 @@ def effective_key(key: str) -> str:
     return m.group(1) if m else key
 
 
+_ID_ITEM = re.compile(r"^[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+
+
+def ids_only(value: str) -> bool:
+    """A value that lists only UUIDs (`["3f2a…", "9b1c…"]`, `a,b,c`): ids of an environment's
+    own records, which differ per environment by nature."""
+    items = [x for x in re.split(r'[\s,;\[\]"\']+', value) if x]
+    return bool(items) and all(_ID_ITEM.match(x) for x in items)
+
+
 def is_identity_key(key: str) -> bool:
     """Keys holding identifiers of the environment's own account or data (`PROJECT_ID`,
     `projectName`, `accountIds`): their values differ per environment by nature."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from parity.classify import redact_text
 from parity.diff import EnvIndex, PairDiff, align, build_index, mask_for
 from parity.errors import ConfigError
-from parity.findings import Finding, FindingGroup, WaiverInfo, finding_id
-from parity.model import Snapshot
+from parity.findings import Finding, FindingGroup, IdentityNote, WaiverInfo, finding_id
+from parity.model import ConfigEntry, Kind, Snapshot
 from parity.normalize import EnvNormalizer
 
 from .model import Policy, RuleSpec
@@ -49,11 +50,13 @@ class Evaluation:
         pairs: dict[str, PairDiff],
         indexes: dict[str, EnvIndex],
         key_mismatch: dict[str, set[str]] | None = None,
+        identities: list[IdentityNote] | None = None,
     ) -> None:
         self.findings = findings
         self.pairs = pairs
         self.indexes = indexes
         self.key_mismatch = key_mismatch or {}
+        self.identities = identities or []
 
 
 def evaluate(
@@ -109,13 +112,67 @@ def evaluate(
             )
             findings.setdefault(f.id, f)
     ordered = sorted(
-        findings.values(),
+        _one_per_cause(findings.values(), policy),
         key=lambda f: (order.get(f.environment, 99), -f.severity.rank, f.rule, f.subject),
     )
     from parity.secrets import key_mismatch
 
     mismatch = key_mismatch(snapshots, reference, ctx.key_ids())
-    return Evaluation(ordered, pairs, indexes, mismatch)
+    return Evaluation(ordered, pairs, indexes, mismatch, identity_notes(ctx))
+
+
+def identity_notes(ctx: RuleContext) -> list[IdentityNote]:
+    """What each pair's comparison treated as the environments' own identities, said once."""
+    notes: list[IdentityNote] = []
+    ref_ids = ctx.identities(ctx.reference)
+    for env in ctx.pairs:
+        own = ctx.identities(env)
+        changed = [
+            b.value
+            for _, b in ctx.pairs[env].changed.get(Kind.CONFIG, [])
+            if isinstance(b, ConfigEntry) and b.value
+        ]
+        for kind, ident in sorted(own.items()):
+            theirs = ref_ids.get(kind)
+            if theirs and theirs != ident:
+                n = sum(1 for v in changed if ident in v)
+                if n:
+                    notes.append(IdentityNote(
+                        environment=env, reference=ctx.reference, kind=kind,
+                        reference_value=theirs, environment_value=ident, values=n,
+                    ))  # fmt: skip
+        seen = {(n.reference_value, n.environment_value) for n in notes if n.environment == env}
+        for learned in ctx.learned(env):
+            if (learned.reference, learned.env) in seen:
+                continue
+            notes.append(
+                IdentityNote(
+                    environment=env,
+                    reference=ctx.reference,
+                    kind="learned",
+                    reference_value=learned.reference,
+                    environment_value=learned.env,
+                    values=learned.values,
+                )
+            )
+    return notes
+
+
+def _one_per_cause(findings: Iterable[Finding], policy: Policy) -> list[Finding]:
+    """A subject two rules fired on is reported by the one that states the problem: the
+    pack's `subsumes` says which rule's finding then goes (value-drift under a
+    cross-env-reference, a placeholder or a moved image)."""
+    found = list(findings)
+    said = {(f.environment, f.subject, f.rule) for f in found}
+    return [
+        f
+        for f in found
+        if not any(
+            (f.environment, f.subject, other) in said
+            for other, spec in policy.rules.items()
+            if f.rule in spec.subsumes and other != f.rule
+        )
+    ]
 
 
 def _finding(

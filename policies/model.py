@@ -37,6 +37,12 @@ class RuleSpec(_Strict):
     title: str
     rationale: str
     remedy: str
+    subsumes: list[str] = Field(
+        default_factory=list,
+        description="Rules this one states the problem of: on the same subject and "
+        "environment, their finding is dropped (a cross-env-reference is not also a "
+        "value-drift).",
+    )
 
     def severity_for(self, level: str | None) -> Severity:
         """The sub-case's severity, else the rule's own."""

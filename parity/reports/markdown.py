@@ -51,6 +51,9 @@ def render_markdown(
         counts = [sum(1 for f in active if f.severity == s) for s in ("error", "warning", "info")]
         out.append(f"| {p.environment} | {p.score:g} | " + " | ".join(map(str, counts)) + " |")
     tail: list[str] = []
+    if report.identities:
+        tail += ["", "## Identities factored out", ""]
+        tail += [f"- **{n.environment}**: {_cell(str(n))}" for n in report.identities[:10]]
     if report.errors:
         tail += ["", "## Collection errors", ""]
         tail += [

@@ -94,6 +94,12 @@ def render_table(
             out.append(f"  ! {e.environment}: {e.collector} {e.source}: {e.message}")
             if e.hint:
                 out.append(f"    hint: {e.hint}")
+    if report.identities:
+        out.append("")
+        out.append("Identities factored out of the comparison:")
+        out += [f"  {n.environment}: {n}" for n in report.identities[:10]]
+        if len(report.identities) > 10:
+            out.append(f"  … and {len(report.identities) - 10} more (see the JSON report)")
     s = report.summary
     out.append("")
     out.append(

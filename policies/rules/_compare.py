@@ -17,6 +17,7 @@ from parity.values import (
     canonical_scalar,
     endpoint_set,
     endpoint_shape,
+    ids_only,
     is_identity_key,
     list_delta,
 )
@@ -78,10 +79,41 @@ def difference(
         normalizer.strip(env, right)
     ):
         return None
-    if is_identity_key(b.key):
-        return None
+    if is_identity_key(b.key) or (ids_only(left) and ids_only(right)):
+        return None  # ids of each environment's own data (`*_ID`, lists of UUIDs)
     ea, eb = endpoint_set(left), endpoint_set(right)
     if ea is not None and eb is not None and ea == eb:
         return None
+    la, lb = _items(left), _items(right)
+    if la is not None and lb is not None:  # `RSI,LHI,EYI`: a set in one value
+        ka = {canonical_scalar(normalizer.strip(reference, x)) for x in la}
+        kb = {canonical_scalar(normalizer.strip(env, x)) for x in lb}
+        if ka == kb:
+            return None
+        removed, added = list_delta(
+            la,
+            lb,
+            [canonical_scalar(normalizer.strip(reference, x)) for x in la],
+            [canonical_scalar(normalizer.strip(env, x)) for x in lb],
+        )
+        parts = []
+        if added:
+            parts.append("adds " + ", ".join(added))
+        if removed:
+            parts.append("lacks " + ", ".join(removed))
+        return "; ".join(parts) + f" (vs {reference})"
     got, want = contrast(right, left)
     return f"{got!r} vs {want!r} in {reference}"
+
+
+_ITEM = re.compile(r"^[\w.@:/+-]+$")
+
+
+def _items(value: str) -> list[str] | None:
+    """The items of a comma- (or semicolon-) separated list of plain tokens, else None."""
+    if "," not in value and ";" not in value:
+        return None
+    items = [x.strip() for x in re.split(r"[,;]", value)]
+    if len(items) < 2 or not all(x and _ITEM.match(x) for x in items):
+        return None
+    return items

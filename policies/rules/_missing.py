@@ -10,12 +10,13 @@ adds below such a node are reported as those keys, never as "the whole node is m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, RequiredKey
-from parity.values import canonical_scalar
+from parity.values import canonical_scalar, effective_key, is_identity_key
 
 from ..vocabulary import vocabulary
 from ._display import show
@@ -205,7 +206,33 @@ def verdict(
         return True, "aid"
     if all(_default_like(r) or _global_default(ctx, lacks, r) for r in recs):
         return True, "default"
+    if all(_mode_key(ctx, r) for r in recs):
+        return True, "default"  # a build mode (NODE_ENV): the tool sets its own when unset
+    if all(_identifier(r) for r in recs):
+        return True, "identity"
     return True, ("reverse" if reverse else None)
+
+
+def _mode_key(ctx: RuleContext, r: ConfigEntry) -> bool:
+    return effective_key(r.key).rsplit(".", 1)[-1].upper() in ctx.policy.mode_keys
+
+
+_ID_VALUE = re.compile(
+    r"^(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9A-HJKMNP-TV-Z]{26}|\d{3,})$"
+)
+
+
+def _identifier(r: ConfigEntry) -> bool:
+    """An id of the environment's own resources (a template UUID, account numbers, a
+    `*_ID` key): which instance an environment uses is its own, so presence differs too."""
+    if r.value is None:
+        return False
+    if isinstance(r.structured, list):
+        items = [str(x) for x in r.structured]
+        return bool(items) and all(_ID_VALUE.match(x) for x in items)
+    return bool(_ID_VALUE.match(r.value.strip())) or (
+        is_identity_key(r.key) and not _default_like(r)
+    )
 
 
 def config_keys(ctx: RuleContext, env: str) -> dict[str, Mapping[str, object]]:

@@ -21,7 +21,12 @@ from .interface import Draft, RuleContext, rule
 
 @rule("key-typo")
 def key_typo(ctx: RuleContext) -> Iterator[Draft]:
-    """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean."""
+    """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean,
+    once per source line (an `.env` read by three services is one typo)."""
+    yield from once_per_source(_key_typo(ctx))
+
+
+def _key_typo(ctx: RuleContext) -> Iterator[Draft]:
     for env, diff in ctx.pairs.items():
         for want, got in diff.typos:
             yield Draft(

@@ -122,6 +122,8 @@ def _texts_naming(
 @rule("cross-env-reference")
 def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
     """A value that names, or is, another environment's resource."""
+    if ctx.one_environment:
+        return  # an environment against its own past
     domains = _Domains(ctx)
     pointers = vocabulary(tuple(ctx.policy.pointer_keys))
     for env in ctx.envs:
@@ -157,6 +159,7 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
             )
         if env != ctx.reference:
             yield from _shared_hosts(ctx, env)
+            yield from _copied_resource_ids(ctx, env)
         yield from _foreign_identities(ctx, env)
 
 
@@ -185,6 +188,41 @@ def _theirs(ctx: RuleContext, other: str, host: str, token: str) -> bool:
     if not values.find([location]):
         return True  # nothing known of other's hosts there: keep the finding
     return bool(values.find([host.lower()]))
+
+
+_ARN = re.compile(
+    r"^arn:(?P<part>[\w-]+):(?P<svc>[\w-]*):(?P<region>[\w-]*):(?P<acct>\d{12}):(?P<res>.+)$"
+)
+_UNIQUE_ID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32,}"
+)
+
+
+def _copied_resource_ids(ctx: RuleContext, env: str) -> Iterator[Draft]:
+    """An ARN whose account is env's own but whose unique resource id (a KMS key's UUID, a
+    random id) is the reference's: ids are unique to one account, so the value was copied
+    from the reference and names a resource env's account does not have."""
+    for a, b in ctx.pairs[env].changed.get(Kind.CONFIG, []):
+        if not (isinstance(a, ConfigEntry) and isinstance(b, ConfigEntry)):
+            continue
+        ma, mb = _ARN.match(a.value or ""), _ARN.match(b.value or "")
+        if ma is None or mb is None or ma.group("acct") == mb.group("acct"):
+            continue
+        ids_a = set(_UNIQUE_ID.findall(ma.group("res")))
+        shared = sorted(ids_a & set(_UNIQUE_ID.findall(mb.group("res"))))
+        if not shared:
+            continue
+        yield Draft(
+            env,
+            subject_of(b),
+            f"{b.key} in {env} names {ctx.reference}'s resource {shared[0]} under {env}'s "
+            f"account {mb.group('acct')}: an id is unique to one account, so the value was "
+            f"copied from {ctx.reference} and {env}'s resource likely does not exist",
+            expected=f"{env}'s own resource id",
+            actual=b.value,
+            suggestion=f"point {b.key} at {env}'s own resource",
+            source=b.source,
+        )
 
 
 def _own_named_domains(ctx: RuleContext, env: str) -> set[str]:

@@ -54,6 +54,30 @@ def supplied_at_run_time(r: ConfigEntry) -> bool:
     return r.value_ref is not None and r.value_ref.backend == RefBackend.ENV
 
 
+_LEVEL_LEAF = re.compile(r"(^|_)(log_?level|level)$")
+_SQL_LOG = re.compile(r"(^|[._-])(show[_-]?sql|format[_-]?sql|sql[_-]?echo|echo)$")
+
+
+def _verbose(key: str, leaf: str, flag: str) -> str | None:
+    """Development aids that production must not run with: debug/trace logging (Spring's
+    `logging.level.*` included), Spring devtools, every actuator endpoint exposed, SQL
+    statement and bind-parameter logging."""
+    low = key.lower()
+    spring = low.replace("_", ".").replace("-", "")
+    if flag in ("debug", "trace", "all") and (
+        _LEVEL_LEAF.search(leaf) or "logging.level" in spring
+    ):
+        what = "SQL statement" if "hibernate" in spring or ".sql" in spring else "debug"
+        return f"{key}={flag.upper()} turns {what} logging on (it leaks data and costs)"
+    if "devtools" in spring and flag in _TRUTHY:
+        return f"{key}={flag} runs Spring devtools (remote restart, no caching)"
+    if "exposure.include" in spring and "*" in flag:
+        return f"{key}={flag} exposes every actuator endpoint (env, heapdump, …)"
+    if _SQL_LOG.search(leaf) and flag in _TRUTHY and ("sql" in low or "jpa" in low):
+        return f"{key}={flag} logs every SQL statement"
+    return None
+
+
 def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
     """Why a value is unsafe for production, or None."""
     leaf = re.split(r"[./]", key)[-1].lower()
@@ -69,6 +93,8 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
         return f"{key}={value} selects a development mode"
     if leaf == "command" and _DEV_SERVERS.search(value):
         return f"command {value!r} runs a development server"
+    if why := _verbose(key, leaf, flag):
+        return why
     if "://" in value:
         host = url_host(value)
         if host in _LOOPBACK:
@@ -85,7 +111,22 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
         records, values, keys = ctx.config(env)
         candidates = set(values.find(_LOOPBACK))
         candidates.update(
-            keys.find(("debug", "env", "command", "insecure", "verify", "tls", "ports"))
+            keys.find(
+                (
+                    "debug",
+                    "env",
+                    "command",
+                    "insecure",
+                    "verify",
+                    "tls",
+                    "ports",
+                    "level",
+                    "devtools",
+                    "exposure",
+                    "sql",
+                    "echo",
+                )
+            )
         )
         sidecars = _Sidecars(ctx, env)
         datastores = _datastore_workloads(ctx, env)
@@ -125,6 +166,12 @@ def _remedy(why: str, key: str, env: str) -> str:
         return "run a production server (gunicorn/uvicorn without --reload, next start, …)"
     if "points at" in why:
         return f"point {key} at the real service's host, or run that service as a sidecar"
+    if "logging on" in why or "logs every SQL" in why:
+        return f"log at INFO or above in {env} ({key})"
+    if "devtools" in why:
+        return "leave spring-boot-devtools out of production builds"
+    if "actuator" in why:
+        return f"expose only health and info in {env}"
     if "transport security" in why or "certificate verification" in why:
         return f"remove {key} and fix the certificate or CA bundle instead"
     if "publishes" in why:
@@ -206,6 +253,42 @@ def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
                 suggestion=f"set {r.key} to {env}'s real value",
                 source=r.source,
                 level=None if prod else "non-production",
+            )
+
+
+_FALLBACK = re.compile(r"^\$\{(?P<var>[\w.-]+):(?P<fallback>[^{}]*)\}$")
+_WEAK_FALLBACKS = {"password", "secret", "admin", "changeme", "test", "default", "***"}
+
+
+@rule("placeholder-value", extends=True)
+def relied_on_fallback(ctx: RuleContext) -> Iterator[Draft]:
+    """Spring's `${ADMIN_SECRET:password}`: in a production-like environment that does not
+    set ADMIN_SECRET, the placeholder-like (or literal secret) fallback is what runs."""
+    for env in ctx.envs:
+        if not ctx.production_like[env]:
+            continue
+        records, values, _ = ctx.config(env)
+        hits = values.find(["${"])
+        if not hits:
+            continue
+        provided = {r.key for r in records if isinstance(r, ConfigEntry) and r.env_var and r.value}
+        for i in hits:
+            r = records[i]
+            m = _FALLBACK.match((r.value or "").strip())
+            if m is None or m.group("var") in provided:
+                continue
+            fallback = m.group("fallback")
+            if not (is_placeholder(fallback) or fallback.lower() in _WEAK_FALLBACKS):
+                continue
+            yield Draft(
+                env,
+                subject_of(r) + "#fallback",
+                f"{r.key} in {env} falls back to {fallback!r} unless {m.group('var')} is set, "
+                f"and nothing in {env} sets it",
+                actual=r.value,
+                suggestion=f"set {m.group('var')} in {env}, or drop the fallback so a missing "
+                "value fails at start-up",
+                source=r.source,
             )
 
 

@@ -138,6 +138,7 @@ _IMAGE_WORDS = re.compile(r"(^|_)(IMAGE|DOCKER|CONTAINER|ECR|GCR|REGISTRY)(_|$)"
 # Keys beside an `image` key that carry its tag (`image` + `version`, Helm's `image.tag`).
 _SIBLING_TAGS = ("tag", "version", "imageTag", "image_tag", "appVersion")
 _REF_SHAPE = re.compile(r"^[\w.\-/:@]+$")
+_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
 
 def config_image(r: ConfigEntry) -> tuple[str | None, str | None, str | None] | None:
@@ -146,8 +147,8 @@ def config_image(r: ConfigEntry) -> tuple[str | None, str | None, str | None] | 
     low = r.key.lower()
     if "image" not in low and "tag" not in low and "repository" not in low:
         return None  # the common case, decided without a regex
-    if not r.value or not _REF_SHAPE.match(r.value):
-        return None
+    if not r.value or not _REF_SHAPE.match(r.value) or _VARIABLE_NAME.match(r.value):
+        return None  # `DOCKER_TAG=API_DOCKER_TAG`: a variable's name, not an image
     parts = r.key.split(".")
     leaf, parent = parts[-1], (parts[-2] if len(parts) > 1 else "")
     if _IMAGE_LEAF.search(leaf) and ("/" in r.value or ":" in r.value):

@@ -53,6 +53,12 @@ class RuleContext:
     masks: dict[str, Mask] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def one_environment(self) -> bool:
+        """Every snapshot is the same environment at another time (`parity diff
+        staging@latest~1 staging`): cross-environment rules have nothing to say."""
+        return len({env.split("@", 1)[0] for env in self.envs}) == 1
+
     def masked(self, env: str, group: tuple[str, str]) -> bool:
         """Whether a group cannot be compared between env and the reference because a source
         that owns it failed on either side (see parity.diff.Mask)."""

@@ -153,4 +153,5 @@ _LEVEL_NOTES = {
     "default": " (set explicitly to what an absent key usually means: check the default)",
     "operational": " (an operational setting: monitoring, alerting or analytics)",
     "aid": " (an aid outside production: e-mail override, basic auth, debugging)",
+    "identity": " (an id of the environment's own resources: which one it uses is its own)",
 }

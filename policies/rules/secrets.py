@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from parity.classify import key_words
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
 from parity.secrets import key_mismatch
 
-from ._display import REDACTED, where
+from ._display import REDACTED, once_per_source, where
 from .interface import Draft, RuleContext, rule
 
 
@@ -46,7 +47,17 @@ def _fingerprints(ctx: RuleContext, env: str) -> dict[str, list[ConfigEntry | Se
 
 @rule("secret-shared")
 def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
-    """The same keyed fingerprint in two environments: one credential, two environments."""
+    """The same keyed fingerprint in two environments: one credential, two environments;
+    once per source line (an `.env` read by three services is one shared secret)."""
+    yield from once_per_source(_secret_shared(ctx))
+
+
+_FIXTURE_WORDS = {"demo", "sample", "example", "fixture", "dummy", "fake"}
+
+
+def _secret_shared(ctx: RuleContext) -> Iterator[Draft]:
+    if ctx.one_environment:
+        return  # an environment against its own past: an unchanged secret is not shared
     ref_fps = _fingerprints(ctx, ctx.reference)
     for env in ctx.pairs:
         if ctx.production_like[env] and ctx.production_like[ctx.reference]:
@@ -56,13 +67,16 @@ def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
                 continue
             ref_names = ", ".join(sorted({where(r) for r in ref_fps[fp]}))
             for r in records:
+                fixture = bool(set(key_words(r.key)) & _FIXTURE_WORDS)
                 yield Draft(
                     env,
                     subject_of(r),
                     f"{where(r)} in {env} holds the same secret value as "
-                    f"{ref_names} in {ctx.reference} (fingerprints match)",
+                    f"{ref_names} in {ctx.reference} (fingerprints match)"
+                    + (" — a demo/sample credential, shared on purpose?" if fixture else ""),
                     suggestion=f"rotate the credential so {env} has its own",
                     source=r.source,
+                    level="fixture" if fixture else None,
                 )
 
 
