@@ -223,12 +223,14 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
         option = self.options.env_map
         if option is False:
             return {}
-        if isinstance(option, str):
-            path = self.ctx.resolve(option)
-        else:
-            path = _node_config_map(self.ctx.resolve(p) for p in self._paths())
-            if path is None:
-                return {}
+        found = (
+            self.ctx.resolve(option)
+            if isinstance(option, str)
+            else _node_config_map(self.ctx.resolve(p) for p in self._paths())
+        )
+        if found is None:
+            return {}
+        path = found
         shown = self.ctx.display(path)
         fmt = _SUFFIX.get(path.suffix.lower(), "json")
         data, _ = parse_config(self.ctx.read_text(path), fmt, shown)

@@ -137,16 +137,16 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
     ):
         data[key] = [*getattr(base, key), *getattr(override, key)]
     if override.capacity is not None:
-        cap, change = data["capacity"], override.capacity
-        cap["keys"] = [*cap["keys"], *change.keys]
-        cap["kinds"] = [*cap["kinds"], *change.kinds]
+        cap, more = data["capacity"], override.capacity
+        cap["keys"] = [*cap["keys"], *more.keys]
+        cap["kinds"] = [*cap["kinds"], *more.kinds]
         for field in ("min_ratio", "per_environment"):
-            if getattr(change, field) is not None:
-                cap[field] = getattr(change, field)
-        if change.severity is not None:  # `capacity: {severity: warning}` is the below level
+            if getattr(more, field) is not None:
+                cap[field] = getattr(more, field)
+        if more.severity is not None:  # `capacity: {severity: warning}` is the below level
             spec = rules["capacity-drift"]
             rules["capacity-drift"] = spec.model_copy(
-                update={"levels": {**spec.levels, "below": change.severity}}
+                update={"levels": {**spec.levels, "below": more.severity}}
             )
     data["data_volume_ratios"] = {**base.data_volume_ratios, **override.data_volume_ratios}
     for i, w in enumerate(override.waivers):

@@ -97,7 +97,9 @@ def render_table(
     if report.identities:
         out.append("")
         out.append("Identities factored out of the comparison:")
-        out += [f"  {n.environment}: {n}" for n in report.identities[:10]]
+        for note in report.identities[:10]:
+            lines = _wrap(f"{note.environment}: {note}", opts.width - 4)
+            out += ["  " + lines[0], *("    " + ln for ln in lines[1:])]
         if len(report.identities) > 10:
             out.append(f"  … and {len(report.identities) - 10} more (see the JSON report)")
     s = report.summary

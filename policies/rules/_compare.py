@@ -86,9 +86,9 @@ def difference(
         return None
     la, lb = _items(left), _items(right)
     if la is not None and lb is not None:  # `RSI,LHI,EYI`: a set in one value
-        ka = {canonical_scalar(normalizer.strip(reference, x)) for x in la}
-        kb = {canonical_scalar(normalizer.strip(env, x)) for x in lb}
-        if ka == kb:
+        sa = {canonical_scalar(normalizer.strip(reference, x)) for x in la}
+        sb = {canonical_scalar(normalizer.strip(env, x)) for x in lb}
+        if sa == sb:
             return None
         removed, added = list_delta(
             la,

@@ -119,7 +119,7 @@ def one_sided(
         c = ctx.policy.contract_for(r.key, subject_of(r))
         if c and c.rule == "may-differ":
             continue
-        if is_capacity(ctx, r):
+        if is_capacity(ctx, r, other_env):
             continue  # capacity-drift speaks for sizes, as a ratio
         keep.append(r)
     yield from missing_roots(
@@ -218,8 +218,9 @@ def _mode_key(ctx: RuleContext, r: ConfigEntry) -> bool:
 
 
 _ID_VALUE = re.compile(
-    r"^(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9A-HJKMNP-TV-Z]{26}|\d{3,})$"
+    r"^(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9A-HJKMNP-TV-Z]{26}|\d{6,})$"
 )
+_ID_ITEM = re.compile(r"^(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|\d{3,})$")
 
 
 def _identifier(r: ConfigEntry) -> bool:
@@ -229,7 +230,7 @@ def _identifier(r: ConfigEntry) -> bool:
         return False
     if isinstance(r.structured, list):
         items = [str(x) for x in r.structured]
-        return bool(items) and all(_ID_VALUE.match(x) for x in items)
+        return len(items) >= 2 and all(_ID_ITEM.match(x) for x in items)
     return bool(_ID_VALUE.match(r.value.strip())) or (
         is_identity_key(r.key) and not _default_like(r)
     )

@@ -82,19 +82,34 @@ def _start(ctx: RuleContext, r: ConfigEntry) -> int | None:
     return vocabulary(tuple(cap.keys)).find(r.key)
 
 
-def is_capacity(ctx: RuleContext, r: ConfigEntry) -> bool:
-    """Whether capacity-drift (not missing-key or value-drift) speaks for this entry."""
-    return capacity_start(ctx, r) is not None
+def is_capacity(ctx: RuleContext, r: ConfigEntry, other: str | None = None) -> bool:
+    """Whether capacity-drift (not missing-key or value-drift) speaks for this entry. With
+    `other` (the environment lacking r): only while r's unit exists there — an app or element
+    the other side lacks as a whole is missing, not smaller (missing-key says it once)."""
+    start = capacity_start(ctx, r)
+    if start is None:
+        return False
+    if other is None or start == WHOLE:
+        return True
+    owner = _owner(r.key, start)
+    keys = ctx.indexes[other].groups.get((Kind.CONFIG, ctx.normalizer.neutral(r.scope)), {})
+    if not owner:
+        return bool(keys)
+    return any(k == owner or k.startswith((owner + ".", owner + "[")) for k in keys)
+
+
+def _owner(key: str, start: int) -> str:
+    """The key prefix that owns a capacity setting: up to the last list element before it
+    (an app of a values file), else its first part (a sub-chart), else nothing (the scope)."""
+    parts = key_parts(key)[:start]
+    end = max((p.end for p in parts if p.element), default=parts[0].end if parts else 0)
+    return key[:end]
 
 
 def _unit(ctx: RuleContext, env: str, r: ConfigEntry, start: int) -> tuple[Unit, str]:
     """The unit a capacity entry belongs to and the entry's label inside it."""
     scope, label = r.scope, r.key
-    owner = ""
-    if start != WHOLE:
-        parts = key_parts(r.key)[:start]
-        end = max((p.end for p in parts if p.element), default=parts[0].end if parts else 0)
-        owner = r.key[:end]
+    owner = "" if start == WHOLE else _owner(r.key, start)
     # a container's settings belong to its workload (`k8s/Deployment/web/nginx` -> web)
     parent, _, container = scope.rpartition("/")
     neutral = ctx.normalizer.neutral(parent)
@@ -142,6 +157,8 @@ def _leaves(
         r = b if b is not None and capacity_start(ctx, b) is not None else a
         if r is None or (start := capacity_start(ctx, r)) is None:
             continue
+        if (a is None or b is None) and not is_capacity(ctx, r, env if b is None else ref):
+            continue  # the whole unit is one-sided: missing-key reports it
         unit, label = _unit(ctx, env, r, start)
         va, vb = _values(a, label), _values(b, label)
         for key in sorted(va.keys() | vb.keys()):

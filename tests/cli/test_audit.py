@@ -24,6 +24,7 @@ def project(tree: Any, staging: str = STAGING_ENV) -> Path:
         {
             "parity.toml": """
             reference = "production"
+            policy = "policy.yaml"
             [environments.production]
             sources = [{ type = "dotenv", path = "production.env", name = "app" }]
             [environments.staging]
@@ -31,6 +32,8 @@ def project(tree: Any, staging: str = STAGING_ENV) -> Path:
             """,
             "production.env": "WORKERS=4\nLOG_LEVEL=info\nCACHE_TTL=60\n",
             "staging.env": staging,
+            # these tests are about audits, not severities: every missing key gates
+            "policy.yaml": "rules:\n  missing-key: {severity: error}\n",
         }
     )
     return root
@@ -49,10 +52,10 @@ def test_audits_mark_new_persisting_and_resolved(tree: Any) -> None:
     assert {f["status"] for f in first["findings"]} == {"new"}
     assert (root / ".parity" / "audits").is_dir()
 
-    (root / "staging.env").write_text("WORKERS=4\nLOG_LEVEL=debug\nCACHE_TTL=60\n")
+    (root / "staging.env").write_text("WORKERS=4\nLOG_LEVEL=info\nCACHE_TTL=90\n")
     r, second = audit(root)
-    statuses = {f["subject"]: f["status"] for f in second["findings"]}
-    assert statuses == {"config:app:LOG_LEVEL": "new"}
+    statuses = {(f["rule"], f["subject"]): f["status"] for f in second["findings"]}
+    assert statuses == {("value-drift", "config:app:CACHE_TTL"): "new"}
     assert [f["subject"] for f in second["audit"]["resolved"]] == ["config:app:CACHE_TTL"]
     r, third = audit(root, "--fail-on-new", "--fail-on", "info")
     assert third["audit"]["new"] == 0 and third["audit"]["persisting"] == 1
@@ -250,7 +253,7 @@ def test_init_scaffolds_a_config_that_check_runs(tree: Any) -> None:
     assert {f["subject"] for f in report["findings"]} == {
         "config:app-env:B",
         "config:config:y",
-        "config:chart-values:replicas",
+        "capacity:chart-values",
         "config:k8s/ConfigMap/app:L",
     }
     assert cli("init", str(root)).code == 2  # never overwrites without --force

@@ -37,7 +37,7 @@ def test_exit_1_on_findings_and_fail_on(tree) -> None:
     cfg = project(tree, s_env="A=2\nHOST=db.staging.internal\n")  # value drift: info
     assert cli("check", "-c", cfg).code == 0
     assert cli("check", "-c", cfg, "--fail-on", "info").code == 1
-    cfg = project(tree, s_env="HOST=db.staging.internal\n")  # missing key: error
+    cfg = project(tree, s_env="A=1\nHOST=db.prod.internal\n")  # production's host: error
     assert cli("check", "-c", cfg).code == 1
     assert cli("check", "-c", cfg, "--fail-on", "never").code == 0
 
@@ -148,11 +148,11 @@ def test_newer_snapshot_schema_is_a_clear_error(tree, tmp_path: Path) -> None:
 
 
 def test_report_rerender_and_schema(tree, tmp_path: Path) -> None:
-    cfg = project(tree, s_env="HOST=db.staging.internal\n")
+    cfg = project(tree, s_env="A=1\nHOST=db.prod.internal\n")
     saved = tmp_path / "r.json"
     assert cli("check", "-c", cfg, "-f", "json", "-o", str(saved)).code == 1
     md = cli("report", str(saved), "-f", "markdown")
-    assert md.code == 0 and "| 🔴 error | `missing-key`" in md.out
+    assert md.code == 0 and "| 🔴 error | `cross-env-reference`" in md.out
     schema = json.loads(cli("schema").out)
     jsonschema.validate(json.loads(saved.read_text()), schema)
 

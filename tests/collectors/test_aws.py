@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("aws_creds")
 
 EXPECTED = {
     ("key-typo", "staging", "config:aws-ssm:MAIL_FORM", "error"),
-    ("missing-key", "staging", "config:aws-ssm:CACHE_TTL", "error"),
+    ("missing-key", "staging", "config:aws-ssm:CACHE_TTL", "warning"),
     ("secret-missing", "staging", "secret-ref:aws-secrets:stripe-key", "error"),
     ("image-drift", "staging", "image:aws-ecs/shop-staging/web:web", "warning"),
     ("image-drift", "staging", "image:aws-ecs/shop-staging/worker:worker", "error"),

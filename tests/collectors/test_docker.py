@@ -118,10 +118,10 @@ EXPECTED = {
     ("declared-vs-running", "staging", "image:running/web:web#declared", "warning"),
     ("image-drift", "staging", "image:running/web:web", "warning"),
     ("image-drift", "staging", "image:running/worker:worker", "warning"),
-    ("missing-key", "staging", "config:running/web:mounts./app/uploads", "error"),
+    ("missing-key", "staging", "config:running/web:mounts./app/uploads", "warning"),
     ("secret-shared", "staging", "config:running/web:SECRET_KEY", "error"),
     ("value-drift", "staging", "config:running/web:DEBUG", "info"),
-    ("value-drift", "staging", "config:running/web:memory_limit", "info"),
+    ("capacity-drift", "staging", "capacity:running/web", "info"),
     ("value-drift", "staging", "config:running/worker:image.platform", "error"),
     ("version-mismatch", "staging", "dependency:running/web:pypi:requests", "warning"),
 }
@@ -140,7 +140,7 @@ def test_end_to_end_against_the_engine(shop: Engine, tree: Any) -> None:
         in by["image:running/web:web#declared"]["message"]
     )
     assert by["config:running/worker:image.platform"]["actual"] == "linux/arm64"
-    assert by["config:running/web:memory_limit"]["expected"] == "256Mi"
+    assert by["capacity:running/web"]["expected"] == "memory_limit=256Mi"
     assert by["config:running/web:mounts./app/uploads"]["expected"] == "volume:shop-uploads"
     assert by["dependency:running/web:pypi:requests"]["actual"] == "2.31.0"
     for fmt in ("table", "markdown", "junit", "github"):

@@ -132,7 +132,7 @@ def test_missing_env_file_of_an_extended_service_names_where_compose_looks(tmp_p
 def test_kustomize_hash_names_align_and_every_kind_is_collected(tmp_path: Path) -> None:
     k8s = '{{ type = "k8s", path = "kustomize/{}.yaml", name = "k" }}'
     r = check(tmp_path, [k8s.format("production")], [k8s.format("staging")])
-    assert found(r) == [("value-drift", "config:k/HorizontalPodAutoscaler/proxy:minReplicas")]
+    assert found(r) == [("capacity-drift", "capacity:k/HorizontalPodAutoscaler/proxy")]
 
 
 def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:

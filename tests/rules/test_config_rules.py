@@ -6,18 +6,77 @@ import json
 
 from parity.model import (
     ConfigEntry,
+    RefBackend,
     RequiredKey,
+    ValueRef,
 )
 
 from conftest import FP, c, report_for, rules_hit, snap
 
 
 def test_missing_key_both_directions() -> None:
+    """A key only one side sets is a warning: nothing says the environment lacking it breaks."""
     r = report_for(
         snap("production", c("A", "1"), c("B", "2")), snap("staging", c("A", "1"), c("Z", "9"))
     )
     hits = {(f.subject, f.severity) for f in r.findings if f.rule == "missing-key"}
-    assert hits == {("config:env:B", "error"), ("config:env:Z", "warning")}
+    assert hits == {("config:env:B", "warning"), ("config:env:Z", "warning")}
+
+
+def test_missing_key_is_an_error_only_where_something_needs_it() -> None:
+    """Code that reads B without a default makes B's absence an error; a ConfigMap key a
+    workload references by name likewise."""
+    need = RequiredKey("B", "app.py:3")
+    r = report_for(
+        snap("production", c("A", "1"), c("B", "2"), need), snap("staging", c("A", "1"), need)
+    )
+    assert {(f.subject, f.severity) for f in r.findings if f.rule == "missing-key"} == {
+        ("config:env:B", "error")
+    }
+    cm = "k8s/ConfigMap/app"
+    ref = ConfigEntry(
+        "k8s/Deployment/web/web",
+        "B",
+        None,
+        "k8s.yaml",
+        value_ref=ValueRef(RefBackend.K8S_CONFIGMAP, "app/B"),
+        env_var=True,
+    )
+    prod = snap("production", ConfigEntry(cm, "B", "2", "k8s.yaml"), ref)
+    r2 = report_for(prod, snap("staging", ref))
+    assert ("config:k8s/ConfigMap/app:B", "error") in {
+        (f.subject, f.severity) for f in r2.findings if f.rule == "missing-key"
+    }
+
+
+def test_absent_means_the_same_is_info() -> None:
+    """false/0/empty set on one side only, a global default, operational keys and aids a
+    lower environment adds: at most info. The lacking side switching the feature off: not
+    reported (the switch's own finding says it)."""
+    prod = snap(
+        "production",
+        c("workers.enabled", "false"),
+        c("ENABLE_ALERTING", "true"),
+        c("redis.host", "r1"),
+        c("redis.enabled", "true"),
+    )
+    stg = snap(
+        "staging",
+        c("EMAIL_ADDRESS_OVERRIDE", "qa@x.org"),
+        c("redis.enabled", "false"),
+    )
+    r = report_for(prod, stg)
+    got = {(f.subject, f.severity) for f in r.findings if f.rule == "missing-key"}
+    assert got == {
+        ("config:env:workers.enabled", "info"),
+        ("config:env:ENABLE_ALERTING", "info"),
+        ("config:env:EMAIL_ADDRESS_OVERRIDE", "info"),
+    }
+    # the same aid in production-like staging is a warning (nothing protects real users)
+    r2 = report_for(prod, stg, policy={"production_like": ["production", "staging"]})
+    assert ("config:env:EMAIL_ADDRESS_OVERRIDE", "warning") in {
+        (f.subject, f.severity) for f in r2.findings if f.rule == "missing-key"
+    }
 
 
 def test_no_missing_key_when_equal() -> None:
@@ -36,7 +95,7 @@ def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
     assert (only.rule, only.subject, only.severity) == (
         "missing-key",
         "config:values:hosts",
-        "warning",
+        "info",
     )
     assert "production has bids, gesis; staging has staging" in only.message
     # leaves and identity-keyed list members are one setting / one thing each: never merged
@@ -49,7 +108,7 @@ def test_members_with_nothing_in_common_are_one_finding_for_the_map() -> None:
     shared = [f("hosts.gesis.url", "g"), *stg]
     r2 = report_for(snap("production", *prod), snap("staging", *shared))
     assert sorted((x.subject, x.severity) for x in r2.findings) == [
-        ("config:values:hosts.bids", "error"),
+        ("config:values:hosts.bids", "warning"),
         ("config:values:hosts.staging", "warning"),
     ]
 
@@ -74,7 +133,7 @@ def test_keys_under_an_element_named_for_its_environment_are_not_a_missing_eleme
         "config:manifest:apps[name=api-staging].env.SAML_URL",
     ]
     # an element only staging has is still one finding for the element
-    extra = [*stg, f("apps[name=worker].memory", "32M"), f("apps[name=worker].command", "w")]
+    extra = [*stg, f("apps[name=worker].route", "/w"), f("apps[name=worker].command", "w")]
     r2 = report_for(snap("production", *prod), snap("staging", *extra))
     assert "config:manifest:apps[name=worker]" in {x.subject for x in r2.findings}
 
@@ -101,14 +160,14 @@ def test_an_object_only_one_side_has_is_one_finding_for_the_object() -> None:
     def f(scope: str, key: str) -> ConfigEntry:
         return ConfigEntry(scope, key, "x", "k8s.yaml#obj")
 
-    pdb = "ns/PodDisruptionBudget/app-production-pdb"
-    prod = [f(pdb, "minAvailable"), f(pdb, "selector.matchLabels.app"), f("ns/Service/a", "port")]
+    crt = "ns/Certificate/app-production-tls"
+    prod = [f(crt, "secretName"), f(crt, "dnsNames"), f("ns/Service/a", "port")]
     stg = [f("ns/Service/a", "port")]
     r = report_for(snap("production", *prod), snap("staging", *stg))
     (only,) = r.findings
-    assert (only.rule, only.subject, only.severity) == ("missing-key", f"config:{pdb}", "error")
-    assert only.message == f"{pdb} (2 keys) exists in production but not in staging"
-    assert only.suggestion == f"create {pdb} in staging"
+    assert (only.rule, only.subject, only.severity) == ("missing-key", f"config:{crt}", "warning")
+    assert only.message == f"{crt} (2 keys) exists in production but not in staging"
+    assert only.suggestion == f"create {crt} in staging"
     # ConfigMap keys are variables the code reads: each stays its own finding
     cm = "ns/ConfigMap/extra"
     r2 = report_for(snap("production", f(cm, "A"), f(cm, "B")), snap("staging"))
@@ -124,7 +183,7 @@ def test_disjoint_members_are_found_in_scopes_named_for_their_environment() -> N
     stg = [f(b, "hosts.staging.url"), f(b, "replicas")]
     r = report_for(snap("production", *prod), snap("staging", *stg))
     (only,) = r.findings
-    assert (only.subject, only.severity) == (f"config:{b}:hosts", "warning")
+    assert (only.subject, only.severity) == (f"config:{b}:hosts", "info")
     assert "production has bids, gesis; staging has staging" in only.message
 
 
@@ -221,15 +280,15 @@ def test_unset_required_key() -> None:
 def test_contract_violation_regex_and_must_differ() -> None:
     policy = {
         "contracts": [
-            {"keys": ["LOG_LEVEL"], "regex": {"prod*": "^(INFO|WARN)$"}},
+            {"keys": ["REGION"], "regex": {"prod*": "^eu-"}},
             {"keys": ["SESSION_SECRET"], "rule": "must-differ"},
         ]
     }
-    prod = snap("production", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
-    stg = snap("staging", c("LOG_LEVEL", "DEBUG"), c("SESSION_SECRET", None, fingerprint=FP))
+    prod = snap("production", c("REGION", "us-east-1"), c("SESSION_SECRET", None, fingerprint=FP))
+    stg = snap("staging", c("REGION", "us-east-1"), c("SESSION_SECRET", None, fingerprint=FP))
     r = report_for(prod, stg, policy=policy)
     assert sorted(rules_hit(r, "contract-violation")) == [
-        ("production", "config:env:LOG_LEVEL"),
+        ("production", "config:env:REGION"),
         ("staging", "config:env:SESSION_SECRET"),
     ]
 

@@ -51,9 +51,9 @@ def test_scores() -> None:
     r = report_for(snap("production", c("A", "1"), c("B", "1")), snap("staging", c("A", "1")))
     pair = {p.environment: p for p in r.score.pairs}
     assert pair["production"].score == 100.0
-    assert pair["staging"].score == 50.0  # one error over two subjects
-    assert pair["staging"].categories["config"] == 50.0
-    assert r.score.overall == 50.0
+    assert pair["staging"].score == 85.0  # one warning (3) over two subjects (10 each)
+    assert pair["staging"].categories["config"] == 85.0
+    assert r.score.overall == 85.0
 
 
 def test_image_drift_sub_cases_take_policy_severities() -> None:
@@ -113,9 +113,9 @@ def test_human_table_shows_one_row_per_cause() -> None:
     from parity.reports.table import render_table
 
     r = report_for(
-        snap("production", c("LOG_LEVEL", "INFO")),
-        snap("canary", c("LOG_LEVEL", "DEBUG")),
-        policy={"contracts": [{"keys": ["LOG_LEVEL"], "regex": {"canary": "^INFO$"}}]},
+        snap("production", c("CACHE_MODE", "fast")),
+        snap("canary", c("CACHE_MODE", "slow")),
+        policy={"contracts": [{"keys": ["CACHE_MODE"], "regex": {"canary": "^fast$"}}]},
     )
     assert {f.rule for f in r.findings} == {"contract-violation", "value-drift"}
     canary = render_table(r).split("== canary")[1]
