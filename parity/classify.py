@@ -202,7 +202,13 @@ def _url_userinfo(text: str, found: list[str]) -> str:
         user, sep, password = m.group("userinfo").partition(":")
         # `${DB_PASSWORD}` / `<unresolved=DB_PASSWORD>` names a secret set elsewhere: equal
         # references in two environments are not a shared credential.
-        if sep and password and password != REDACTED and not _PLACEHOLDER.match(password):
+        if (
+            sep
+            and password
+            and password != REDACTED
+            and not _PLACEHOLDER.match(password)
+            and not is_placeholder(password)
+        ):
             found.append(password)
             return f"{m.group('scheme')}{user}:{REDACTED}@"
         if not sep and ((len(user) >= 16 and is_secret_value(user)) or _TOKEN.match(user)):

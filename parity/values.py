@@ -209,8 +209,10 @@ def is_unresolved(value: str | None) -> bool:
 
 
 _PLACEHOLDER = re.compile(
-    r"^(?:change[-_ ]?me|change[-_ ]?this|please[-_ ]?change(?:[-_ ]?me)?|todo|tbd|fixme|"
-    r"x{3,}|replace[-_ ]?me|replace[-_ ]?this|your[-_ ][\w -]+|your[-_]?(?:api[-_]?)?"
+    r"^(?:change[-_ ]?me(?:[-_ ]in[-_ ][\w-]+)?|change[-_ ]?this|"
+    r"please[-_ ]?change(?:[-_ ]?me)?|todo|tbd|fixme|"
+    r"x{3,}|replace[-_ ]?me(?:[-_ ](?:in|with|for)[-_ ][\w-]+)?|replace[-_ ]?this|"
+    r"your[-_ ][\w -]+|your[-_]?(?:api[-_]?)?"
     r"(?:key|token|secret|password)|dummy|placeholder|<[^<>]+>|\*{3,}|set[-_ ]?me|"
     r"insert[-_ ][\w -]+|enter[-_ ][\w -]+)$",
     re.IGNORECASE,

@@ -86,6 +86,26 @@ class Vocabulary:
         """Whether any pattern matches somewhere in the key."""
         return self.find(key) is not None
 
+    def names(self, key: str, depth: int = 2) -> bool:
+        """Whether the key's own name matches: a pattern matching within its last `depth`
+        parts (`statuscake_alerts.ssl`, `extraEnv[name=GTM_ID]`), not an ancestor that
+        merely contains the word (`analyticsApi.image.tag` is a service's image)."""
+        start = self.find_last(key)
+        return start is not None and start >= len(key_parts(key)) - depth
+
+    def find_last(self, key: str) -> int | None:
+        """Index of the last part where some pattern matches, else None."""
+        if self.empty:
+            return None
+        names = [p.name.lower() for p in key_parts(key)]
+        for i in range(len(names) - 1, -1, -1):
+            for pat in self._patterns:
+                if i + len(pat) <= len(names) and all(
+                    rx.match(n) for rx, n in zip(pat, names[i : i + len(pat)], strict=False)
+                ):
+                    return i
+        return None
+
 
 @lru_cache(maxsize=64)
 def vocabulary(patterns: tuple[str, ...]) -> Vocabulary:

@@ -181,8 +181,20 @@ def _required(ctx: RuleContext, has: str, lacks: str, recs: list[ConfigEntry]) -
     return False
 
 
+# Parts that make a subtree a workload (a service of a values file), never a mere setting.
+_WORKLOAD_PART = re.compile(
+    r"(^|[.\]])(image|replicas|replicaCount|containers|command|args)([.\[]|$)"
+)
+
+
 def verdict(
-    ctx: RuleContext, has: str, lacks: str, recs: list[ConfigEntry], *, reverse: bool
+    ctx: RuleContext,
+    has: str,
+    lacks: str,
+    recs: list[ConfigEntry],
+    *,
+    reverse: bool,
+    root: str = "",
 ) -> tuple[bool, str | None]:
     """(report it at all, level) for keys `has` sets and `lacks` does not.
 
@@ -197,12 +209,17 @@ def verdict(
         return False, None
     if not reverse and _required(ctx, has, lacks, recs):
         return True, "required"
-    if vocabulary(tuple(policy.operational_keys)).matches(recs[0].key) and all(
-        vocabulary(tuple(policy.operational_keys)).matches(r.key) for r in recs
-    ):
+    named = root or recs[0].key  # what the finding is about: a key, a subtree, an element
+    workload = any(_WORKLOAD_PART.search(r.key[len(named) :]) for r in recs)
+    operational = vocabulary(tuple(policy.operational_keys))
+    if not workload and (operational.names(named) or all(operational.names(r.key) for r in recs)):
         return True, "operational"
     aids = vocabulary(tuple(policy.non_production_aids))
-    if not ctx.production_like.get(has, False) and all(aids.matches(r.key) for r in recs):
+    if (
+        not workload
+        and not ctx.production_like.get(has, False)
+        and (aids.names(named) or all(aids.names(r.key) for r in recs))
+    ):
         return True, "aid"
     if all(_default_like(r) or _global_default(ctx, lacks, r) for r in recs):
         return True, "default"

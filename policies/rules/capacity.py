@@ -25,7 +25,7 @@ from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind
 
 from ..vocabulary import key_parts, vocabulary
-from ._quantity import ratio, same_size
+from ._quantity import instance_size, quantity, ratio, same_size
 from .interface import Draft, RuleContext, rule
 
 WHOLE = -1  # the whole object is capacity (a PodDisruptionBudget, an HPA)
@@ -79,7 +79,22 @@ def _start(ctx: RuleContext, r: ConfigEntry) -> int | None:
     kinds = {k.lower() for k in cap.kinds}
     if kinds and any(p.lower() in kinds for p in r.scope.split("/")[1:-1]):
         return WHOLE
-    return vocabulary(tuple(cap.keys)).find(r.key)
+    start = vocabulary(tuple(cap.keys)).find(r.key)
+    if start is None or r.structured is not None:
+        return start
+    if start < len(key_parts(r.key)) - 1 and not _sizeish(r.value) and not _identity_field(r.key):
+        return None  # `storage.s3.bucket`: a name below a capacity word, not a size
+    return start
+
+
+def _identity_field(key: str) -> bool:
+    """`env[name=WEB_CONCURRENCY].name`: the element's own identity, which goes with it."""
+    m = re.search(r"\[([^\]=]+)=[^\]]*\]\.([^.\[\]]+)$", key)
+    return bool(m) and m.group(1) == m.group(2)
+
+
+def _sizeish(value: str | None) -> bool:
+    return quantity(value) is not None or instance_size(value or "") is not None
 
 
 def is_capacity(ctx: RuleContext, r: ConfigEntry, other: str | None = None) -> bool:
@@ -147,6 +162,26 @@ def _resolved(ctx: RuleContext, env: str, r: ConfigEntry | None) -> ConfigEntry 
     return r._replace(value=source.value) if isinstance(source, ConfigEntry) else r
 
 
+def _switched_off(ctx: RuleContext, env: str, r: ConfigEntry | None) -> bool:
+    """Whether r sits under a feature env turns off (`autoscaling.enabled: false` beside
+    `autoscaling.maxReplicas`): its sizes configure nothing there."""
+    if r is None:
+        return False
+    keys = ctx.indexes[env].groups.get((Kind.CONFIG, ctx.normalizer.neutral(r.scope)), {})
+    parts = r.key.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        prefix = ".".join(parts[:i])
+        for flag in ("enabled", "enable"):
+            other = keys.get(f"{prefix}.{flag}")
+            if (
+                isinstance(other, ConfigEntry)
+                and other is not r
+                and (other.value or "").strip().lower() in ("false", "0", "no", "off")
+            ):
+                return True
+    return False
+
+
 def _leaves(
     ctx: RuleContext, env: str, pairs: Iterable[tuple[ConfigEntry | None, ConfigEntry | None]]
 ) -> dict[Unit, list[Leaf]]:
@@ -159,6 +194,8 @@ def _leaves(
             continue
         if (a is None or b is None) and not is_capacity(ctx, r, env if b is None else ref):
             continue  # the whole unit is one-sided: missing-key reports it
+        if _switched_off(ctx, ref, a) or _switched_off(ctx, env, b):
+            continue  # sizes of a feature one side turns off: the switch says it
         unit, label = _unit(ctx, env, r, start)
         va, vb = _values(a, label), _values(b, label)
         for key in sorted(va.keys() | vb.keys()):
@@ -218,10 +255,12 @@ def _direction(leaf: Leaf) -> tuple[str, float | None]:
 def _summary(leaves: list[Leaf], reference: str) -> str:
     by_dim: dict[str, list[float]] = defaultdict(list)
     unset: dict[bool, list[str]] = {True: [], False: []}  # True: the environment's side
-    other = []
+    other, off = [], []
     for leaf in leaves:
         _, r = _direction(leaf)
-        if r is not None:
+        if r == 0 and (leaf.env or "").strip().lower() in ("false", "no", "off"):
+            off.append(leaf.label)  # a sizing feature (autoscaling, HA) switched off
+        elif r is not None:
             by_dim[_dimension(leaf.label)].append(r)
         elif leaf.env in (None, "") or leaf.reference in (None, ""):
             unset[leaf.env in (None, "")].append(leaf.label)
@@ -230,6 +269,8 @@ def _summary(leaves: list[Leaf], reference: str) -> str:
     parts = []
     for dim, ratios in sorted(by_dim.items()):
         parts.append(f"{_share(min(ratios))} of {reference}'s {dim}")
+    if off:
+        parts.append(f"turns {_few(off)} off")
     if unset[True]:
         parts.append(f"leaves {_few(unset[True])} to its default")
     if unset[False]:

@@ -90,7 +90,7 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
             if contract and contract.rule in ("may-differ", "must-differ"):
                 continue
             must_equal = bool(contract and contract.rule == "must-equal")
-            if not must_equal and operational.matches(b.key) and not _switch(a, b):
+            if not must_equal and operational.names(b.key) and not _switch(a, b):
                 continue  # monitoring, analytics, schedules: they operate, not what runs
             if must_equal:
                 if ctx.normalizer.same(ctx.reference, left, env, right):

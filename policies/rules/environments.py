@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
 from parity.normalize import containing
-from parity.values import endpoint_shape
+from parity.values import effective_key, endpoint_shape, is_placeholder
 
 from ..vocabulary import vocabulary
 from .interface import Draft, RuleContext, rule
@@ -97,8 +97,9 @@ class _Domains:
 
 
 def _is_mode_key(ctx: RuleContext, key: str) -> bool:
-    leaf = re.split(r"[./]", key)[-1]
-    return leaf.upper() in ctx.policy.mode_keys
+    """NODE_ENV, RAILS_ENV (the policy's mode_keys) and any `*_ENV`: a build or run mode."""
+    leaf = re.split(r"[./]", effective_key(key))[-1].upper()
+    return leaf in ctx.policy.mode_keys or leaf.endswith(("_ENV", "_ENVIRONMENT"))
 
 
 def _texts_naming(
@@ -137,6 +138,8 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
                 continue  # canary reading production resources is by design
             if _is_mode_key(ctx, r.key) or _words(r.key) & _DENY_WORDS:
                 continue
+            if is_placeholder(text):
+                continue  # `REPLACE_ME_IN_PRODUCTION` designates nothing: placeholder-value
             if pointers.matches(r.key) or _is_label(r.key):
                 continue  # a promotion target, restore source, datacenter or label: on purpose
             if ctx.normalizer.names_env(env, r.key):
@@ -144,6 +147,8 @@ def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
             if any(ident in text for ident in ctx.identities(env).values()):
                 continue  # inside env's own account/project: its own resource, whatever its name
             host = _host_around(text, start, end)
+            if host and host.lower().rstrip(".").rsplit(".", 1)[-1] == token.lower():
+                continue  # a top-level domain (`staging.test`) names no environment
             if host and domains.third_party(env, host, token):
                 continue  # a third party's environment, not one of ours
             if host and not _theirs(ctx, other, host, token):

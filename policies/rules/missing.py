@@ -70,7 +70,7 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
         sides = ((gone, ctx.reference, env, False), (new, env, ctx.reference, True))
         for roots, has, lacks, reverse in sides:
             for root, recs in roots:
-                report, level = verdict(ctx, has, lacks, recs, reverse=reverse)
+                report, level = verdict(ctx, has, lacks, recs, reverse=reverse, root=root)
                 if report:
                     gaps.append(_Gap(root, recs, has, lacks, reverse, level))
         for group in _by_siblings(gaps):
