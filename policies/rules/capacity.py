@@ -90,7 +90,7 @@ def _start(ctx: RuleContext, r: ConfigEntry) -> int | None:
 def _identity_field(key: str) -> bool:
     """`env[name=WEB_CONCURRENCY].name`: the element's own identity, which goes with it."""
     m = re.search(r"\[([^\]=]+)=[^\]]*\]\.([^.\[\]]+)$", key)
-    return bool(m) and m.group(1) == m.group(2)
+    return m is not None and m.group(1) == m.group(2)
 
 
 def _sizeish(value: str | None) -> bool:
