@@ -20,6 +20,9 @@ _SECRET_WORDS = {
     "pwd",
     "pass",
     "passphrase",
+    "pw",
+    "storepass",
+    "keypass",
     "apikey",
     "credential",
     "credentials",
@@ -79,6 +82,17 @@ _DATA_KEY_WORDS = {
 
 # Last words that make a key describe or point at a secret rather than hold one.
 _NOT_SECRET_LAST = {
+    "region",
+    "zone",
+    "host",
+    "hostname",
+    "port",
+    "user",
+    "username",
+    "account",
+    "project",
+    "email",
+    "profile",
     "hasher",
     "hashers",
     "strength",
@@ -172,6 +186,41 @@ _NOT_SECRET_LAST = {
 
 _PREFIXES = (
     "AKIA",
+    "SK",  # Twilio API key (SK + 32 hex), checked by _TOKEN
+    "AC",  # Twilio account SID
+    "xoxe",
+    "dop_v1_",
+    "doo_v1_",
+    "dor_v1_",
+    "AGE-SECRET-KEY-",
+    "pypi-",
+    "dckr_pat_",
+    "NRAK-",
+    "NRII-",
+    "shpss_",
+    "shpca_",
+    "shppa_",
+    "glptt-",
+    "gldt-",
+    "glrt-",
+    "GR1348941",
+    "ATATT3",
+    "glc_",
+    "glsa_",
+    "hvs.",
+    "hvb.",
+    "lin_api_",
+    "PMAK-",
+    "dp.pt.",
+    "sntrys_",
+    "sntryu_",
+    "dapi",
+    "key-",
+    "sq0atp-",
+    "sq0csp-",
+    "sk-ant-",
+    "figd_",
+    "ASIA",
     "ASIA",
     "ghp_",
     "gho_",
@@ -205,6 +254,15 @@ _TOKEN = re.compile(
     r"xox[abprs]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{4,}|sk-[A-Za-z0-9_-]{20,}|"
     r"AIza[0-9A-Za-z_-]{30,}|SG\.[\w-]{16,}\.[\w-]{16,}|glpat-[\w-]{20,}|npm_[A-Za-z0-9]{30,}|"
     r"shpat_[a-fA-F0-9]{32}|hf_[A-Za-z0-9]{30,}|"
+    r"(?:SK|AC)[0-9a-fA-F]{32}|xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9-]{20,}|"
+    r"do[por]_v1_[a-f0-9]{64}|AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}|"
+    r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}|dckr_pat_[A-Za-z0-9_-]{20,}|"
+    r"NR(?:AK|II)-[A-Z0-9]{27,}|shp(?:ss|ca|pa)_[a-fA-F0-9]{32}|"
+    r"gl(?:ptt|dt|rt)-[\w-]{20,}|GR1348941[\w-]{20,}|ATATT3[A-Za-z0-9_=-]{100,}|"
+    r"gl(?:c|sa)_[A-Za-z0-9_=+/-]{32,}|hv[sb]\.[A-Za-z0-9_-]{24,}|lin_api_[A-Za-z0-9]{40}|"
+    r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}|dp\.pt\.[A-Za-z0-9]{43}|sntr[ys]u?_[A-Za-z0-9+/=_-]{32,}|"
+    r"dapi[a-f0-9]{32}(?:-\d)?|key-[0-9a-f]{32}|sq0(?:atp|csp)-[\w-]{22,}|"
+    r"sk-ant-[\w-]{32,}|figd_[\w-]{40,}|"
     r"eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*|"
     r"base64:[A-Za-z0-9+/]{32,}={0,2})$"
 )
@@ -274,7 +332,10 @@ _NUMBERISH = re.compile(r"^[+-]?\d{1,9}(\.\d+)?$")
 
 _BOOLISH = {"true", "false", "yes", "no", "on", "off", "null", "none", "enabled", "disabled"}
 
-_URL_CRED = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s@]+)@(?=[^\s/@]+)")
+# userinfo up to the *last* `@` before the host: a password may hold a raw `@`
+_URL_CRED = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<userinfo>[^/\s]+)@(?=[^\s/@]+(?:[/?#\s,;]|$))"
+)
 
 _QUERY_SECRET = re.compile(
     r"(?P<k>[?&;](?:password|passwd|pwd|token|access_token|refresh_token|secret|client_secret|"
@@ -282,6 +343,32 @@ _QUERY_SECRET = re.compile(
     r"(?P<v>[^&#;\s]+)",
     re.IGNORECASE,
 )
+
+# A JVM system property that names a secret (`-Dspring.datasource.password=X` in JAVA_OPTS).
+_JVM_PROPERTY = re.compile(
+    r"(?P<k>(?:^|(?<=\s))-D[\w.-]*(?:password|passwd|pwd|secret|token|apikey|api[-_.]key|"
+    r"credentials?|storepass|keypass)[\w.-]*=)(?P<v>\"[^\"]*\"|'[^']*'|[^\s\"']+)",
+    re.IGNORECASE,
+)
+# `mysql -pSECRET`, `mysqldump --password=…`: the password glued to -p of MySQL's clients.
+_MYSQL_P = re.compile(
+    r"(?P<k>\bmysql(?:dump|admin|import|show|check)?\b[^|;&\n]*?\s-p)(?P<v>[^\s\"']+)"
+)
+# An assignment inside a shell string (`PGPASSWORD=x psql`, `export GITHUB_TOKEN=x`).
+_SHELL_ASSIGN = re.compile(
+    r"(?P<k>(?:^|(?<=[\s;'\"(]))(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?:PASSWORD|PASSWD|PWD|PW|"
+    r"TOKEN|SECRET|API_?KEY|CREDENTIALS?)[A-Za-z0-9_]*=)(?P<v>'[^']*'|\"[^\"]*\"|[^\s;'\"]+)",
+    re.IGNORECASE,
+)
+# Flags that take a secret as their next argument (`["--api-key", "X"]` in a command list).
+_FLAG_NAME = re.compile(
+    r"^--?(?:[\w-]*?(?:password|passwd|token|secret|api-?key|apikey|credentials?))$|^-p$",
+    re.IGNORECASE,
+)
+# Parent keys whose children are secret material whatever their own name (`credentials.aws.key`,
+# `nested.secret.inner`): the children of a secret.
+_SECRET_CONTEXT = {"secret", "secrets", "credential", "credentials", "creds", "keystore",
+                   "truststore", "passwords", "password"}  # fmt: skip
 
 _KV_SECRET = re.compile(
     r"(?P<k>(?:^|[\s;])(?:password|pwd|passwd|user password|sslpassword|secret|token)"
@@ -305,7 +392,8 @@ _PROPS_LINE = re.compile(
 
 # Cheap prefilter: a key containing none of these cannot be a secret key (hot path at 1M keys).
 _KEY_HINT = re.compile(  # on the lower-cased key: IGNORECASE alternations are 6x slower
-    r"secret|token|pass|pwd|key|cred|salt|dsn|bearer|sign|jwt|cookie|sas|webhook|auth"
+    r"secret|token|pass|pwd|pw|key|cred|salt|dsn|bearer|sign|jwt|cookie|sas|webhook|auth|"
+    r"keystore|truststore"
 )
 
 # Parents that make a bare `key` leaf a credential (`api.key`, `access.key`); elsewhere

@@ -27,11 +27,14 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
     _DATEISH,
     _DOMAIN_PATH,
     _FILEISH,
+    _FLAG_NAME,
     _FLAG_NUMERIC,
     _FLAG_SECRET,
+    _JVM_PROPERTY,
     _KEY_CONTEXT,
     _KEY_HINT,
     _KV_SECRET,
+    _MYSQL_P,
     _NOT_SECRET_LAST,
     _NUMBERISH,
     _PATHISH,
@@ -41,8 +44,10 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
     _PROPS_LINE,
     _PUBLIC_BLOCK,
     _QUERY_SECRET,
+    _SECRET_CONTEXT,
     _SECRET_NAME_MAPS,
     _SECRET_WORDS,
+    _SHELL_ASSIGN,
     _SIMPLE,
     _SSH_PUBLIC,
     _TOKEN,
@@ -85,11 +90,28 @@ def key_words(key: str) -> list[str]:
     return words
 
 
+def _under_a_secret(key: str) -> bool:
+    """`credentials.aws.key`, `nested.secret.inner`: a parent names a secret, so its children
+    are secret material whatever they are called (unless they name or point at one)."""
+    path = re.sub(r"\[[^\]]*\]", "", effective_key(key))
+    segments = [seg for seg in re.split(r"[./:]", path) if seg]
+    if len(segments) < 2:
+        return False
+    for seg in segments[:-1]:
+        words = [w.lower() for w in re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", seg) if w]
+        if words and words[-1] in _SECRET_CONTEXT:
+            last = key_words(key)  # a bare `key` is the secret here (`credentials.aws.key`)
+            return bool(last) and (last[-1] in ("key", "keys") or last[-1] not in _NOT_SECRET_LAST)
+    return False
+
+
 def is_secret_key(key: str) -> bool:
     """DB_PASSWORD, api_key, MAILGUN_KEY, auth.bearer, users[..].pass — but not secretName,
     DB_PASSWORD_FILE, TOKEN_EXPIRY_SECONDS, cache_key."""
     if not _KEY_HINT.search(key.lower()):
         return False
+    if _under_a_secret(key):
+        return True
     words = key_words(key)
     if not words:
         return False
@@ -200,6 +222,9 @@ def _redact(pattern: re.Pattern[str], text: str, found: list[str]) -> str:
 def _url_userinfo(text: str, found: list[str]) -> str:
     def sub(m: re.Match[str]) -> str:
         user, sep, password = m.group("userinfo").partition(":")
+        if sep and user and (_TOKEN.match(user) or (len(user) >= 16 and is_secret_value(user))):
+            found.append(m.group("userinfo"))  # `TOKEN:x-oauth-basic@`: the token is the secret
+            return f"{m.group('scheme')}{REDACTED}@"
         # `${DB_PASSWORD}` / `<unresolved=DB_PASSWORD>` names a secret set elsewhere: equal
         # references in two environments are not a shared credential.
         if (
@@ -225,14 +250,31 @@ def _json_value(key: str, value: str, found: list[str]) -> str | None:
         data = json.loads(value)
     except (ValueError, RecursionError):
         return None
+    if isinstance(data, str) and data[:1] in ("{", "["):  # JSON encoded twice
+        inner = _json_value(key, data, found)
+        return None if inner is None else json.dumps(inner)
     if not isinstance(data, dict | list):
         return None
 
     def walk(k: str, x: object) -> object:
         if isinstance(x, dict):
-            return {ck: walk(str(ck), cv) for ck, cv in x.items()}
+            return {ck: walk(f"{k}.{ck}" if k else str(ck), cv) for ck, cv in x.items()}
         if isinstance(x, list):
-            return [walk(k, i) for i in x]
+            out = [walk(k, i) for i in x]
+            for i in range(len(x) - 1):  # `["--api-key", "X"]`: the flag's argument
+                arg = x[i + 1]
+                flag = x[i]
+                if (
+                    isinstance(flag, str)
+                    and isinstance(arg, str)
+                    and _FLAG_NAME.match(flag)
+                    and arg
+                    and not _harmless(arg)
+                    and out[i + 1] != REDACTED
+                ):
+                    found.append(arg)
+                    out[i + 1] = REDACTED
+            return out
         if isinstance(x, str):
             verdict = classify(k, x)
             found.extend(verdict.secrets)
@@ -240,6 +282,43 @@ def _json_value(key: str, value: str, found: list[str]) -> str | None:
         return x
 
     return json.dumps(walk(key, data), separators=(",", ":"), sort_keys=True)
+
+
+_MAX_DOCUMENT = 1_000_000  # a file held in one value: parsed up to this size
+
+
+def _yaml_document(text: str, found: list[str]) -> str:
+    """A whole YAML file held in one value (`application.yml: |` in a ConfigMap): each leaf
+    classified by its own path, as if it were a key of its own, and the secret ones redacted
+    in place so the rest of the document stays as written (and comparable)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        doc = yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return text
+    if not isinstance(doc, dict):
+        return text
+    secrets: list[str] = []
+
+    def walk(path: str, node: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(f"{path}.{k}" if path else str(k), v)
+        elif isinstance(node, list):
+            for item in node:
+                walk(path, item)
+        elif isinstance(node, str | int | float) and not isinstance(node, bool):
+            verdict = classify(path, str(node))
+            secrets.extend(s for s in verdict.secrets if len(s) >= 4)
+
+    walk("", doc)
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret in text:
+            found.append(secret)
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 def scan(value: str, key: str = "", *, entropy: bool = True) -> Verdict:
@@ -262,16 +341,23 @@ def scan(value: str, key: str = "", *, entropy: bool = True) -> Verdict:
     if "=" in text:
         text = _redact(_QUERY_SECRET, text, found)
         text = _redact(_KV_SECRET, text, found)
+        text = _redact(_SHELL_ASSIGN, text, found)
         if "\n" in text:
             text = _redact(_PROPS_LINE, text, found)
     if "-" in text:
         text = _redact(_FLAG_SECRET, text, found)
+        if "-D" in text:
+            text = _redact(_JVM_PROPERTY, text, found)
+        if "mysql" in text:
+            text = _redact(_MYSQL_P, text, found)
     if " " in text:
         text = _redact(_BEARER, text, found)
-    if text[:1] in "{[":
+    if text[:1] in "{[" or text[:2] == '"{':
         redacted = _json_value(key, text, found)
         if redacted is not None and found:
             text = redacted
+    elif "\n" in text and ":" in text and len(text) <= _MAX_DOCUMENT:
+        text = _yaml_document(text, found)
     if not found and entropy:
         words = re.split(r"[\s,;]+", text)
         if len(words) > 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -83,8 +84,9 @@ def collect_environment(
         where = f"environments.{env_name}.sources[{i}]"
         cls = get_collector(src.type)
         options = cls.Options(**expand_vars(src.options, f"{settings.config_file}: {where}"))
+        hidden = expansions(src.options)
         collector = cls(options, ctx)
-        location = collector.location()
+        location = unexpand(collector.location(), hidden) or collector.type_name
         sources.append(SourceInfo(type=src.type, name=collector.scope, location=location))
         if progress:
             progress(f"collecting {env_name}: {src.type} ({location})")
@@ -92,7 +94,7 @@ def collect_environment(
         try:
             result = collector.run()
         except (CollectorError, ParseError) as e:
-            message, hint = e.message, e.hint
+            message, hint = unexpand(e.message, hidden) or e.message, unexpand(e.hint, hidden)
         except ConfigError:
             raise  # a configuration problem (the fingerprint key file, an option): exit 2
         except Exception as e:  # fail closed: a collector bug must never pass the gate
@@ -101,6 +103,8 @@ def collect_environment(
             message = f"internal error ({type(e).__name__}) in the {src.type} collector"
             hint = "re-run with --debug for a traceback and report it"
         else:
+            if hidden:
+                result.records[:] = [unexpand_record(r, hidden) for r in result.records]
             records.extend(result.records)
             sources[-1] = sources[-1].model_copy(update={"groups": record_groups(result.records)})
             notices.extend(result.notices)
@@ -111,8 +115,8 @@ def collect_environment(
                         collector=src.type,
                         source=f"{sub_scope} ({location})",
                         scope=sub_scope,
-                        message=err.message,
-                        hint=err.hint,
+                        message=unexpand(err.message, hidden) or err.message,
+                        hint=unexpand(err.hint, hidden),
                     )
                 )
             continue
@@ -135,6 +139,42 @@ def collect_environment(
         errors=tuple(errors),
         notices=tuple(notices),
     )
+
+
+def expansions(options: object) -> dict[str, str]:
+    """Values that `${VAR}` in a source's options expanded to, mapped back to `${VAR}`: a
+    token in `path = "${TOK}.env"` must never be echoed (a location, an error, a record's
+    source all show `${TOK}.env`)."""
+    out: dict[str, str] = {}
+    if isinstance(options, str):
+        for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", options):
+            value = os.environ.get(name, "")
+            if len(value) >= 3:
+                out[value] = "${" + name + "}"
+    elif isinstance(options, list | tuple):
+        for v in options:
+            out.update(expansions(v))
+    elif isinstance(options, dict):
+        for v in options.values():
+            out.update(expansions(v))
+    return out
+
+
+def unexpand(text: str | None, hidden: dict[str, str]) -> str | None:
+    """text with expanded values shown as the `${VAR}` they came from (longest first)."""
+    if not text or not hidden:
+        return text
+    for value in sorted(hidden, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, hidden[value])
+    return text
+
+
+def unexpand_record(record: Record, hidden: dict[str, str]) -> Record:
+    source = record.source
+    if any(v in source for v in hidden):
+        return record._replace(source=unexpand(source, hidden) or source)
+    return record
 
 
 def resolve_env_refs(records: list[Record]) -> list[Record]:

@@ -10,9 +10,11 @@ catalogs in tests/data/sql/, so what parity concludes does not depend on a serve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from parity.classify import classify, redact_text
 from parity.model import DataVolume, Dependency, MigrationHead, Record, SchemaObject
 
 if TYPE_CHECKING:
@@ -97,8 +99,24 @@ def _column_definition(c: Column) -> str:
     if not c.nullable:
         out += " not null"
     if c.default is not None:
-        out += f" default {c.default}"
+        out += f" default {catalog_text(c.name, c.default)}"
     return out
+
+
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def catalog_text(name: str, text: str) -> str:
+    """Catalog text (a column default, a check's expression) with every string literal the
+    classifier finds secret — by the column's name or by its shape — redacted, before it
+    reaches the schema's readable parts (`DEFAULT 'sk_live_…'`)."""
+
+    def sub(m: re.Match[str]) -> str:
+        literal = m.group(1).replace("''", "'")
+        verdict = classify(name, literal)
+        return "'***'" if verdict.secrets else m.group(0)
+
+    return redact_text(_LITERAL.sub(sub, text))
 
 
 def _digest(objects: list[SchemaObject]) -> str:
@@ -151,10 +169,11 @@ def transform(catalog: Catalog, scope: str, location: str, ctx: CollectContext) 
         out.append(SchemaObject(scope, key, "column", _column_definition(c), location))
     for i in catalog.indexes:
         key = f"index {qualified(i.schema, i.table, i.name)}"
-        out.append(SchemaObject(scope, key, "index", i.definition, location))
+        out.append(SchemaObject(scope, key, "index", catalog_text(i.name, i.definition), location))
     for k in catalog.constraints:
         key = f"constraint {qualified(k.schema, k.table, k.name)}"
-        out.append(SchemaObject(scope, key, "constraint", k.definition, location))
+        definition = catalog_text(k.name, k.definition)
+        out.append(SchemaObject(scope, key, "constraint", definition, location))
     schema = [r for r in out if isinstance(r, SchemaObject)]
     out.append(SchemaObject(scope, "schema sha256", "digest", _digest(schema), location))
     out += [

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.server
 import json
+import sqlite3
+import threading
 import urllib.parse
 from pathlib import Path
 
@@ -74,8 +77,29 @@ DOTENV = [
     """SETTINGS_JSON='{{"user": "app", "password": "{c}"}}'""",
     "URLS=https://a:{c}@h1.acme.io/x,https://b:{c}@h2.acme.io/y",
     "PW_WITH_AT=postgres://app:{c}@x@db.internal/app",
+    # round 2: abbreviations, token users, command lines, known token families, fallbacks
+    "DB_PW={c}",
+    "KEYSTORE_STOREPASS={c}",
+    "GIT_DEP=git+https://ghp_{c}abcdefghijkl:x-oauth-basic@github.com/acme/x.git",
+    "GIT_TOKEN_USER=https://{c}{c}@git.acme.io/acme/x.git",
+    "BACKUP_CMD=mysqldump -u root -p{c} shop",
+    'CLI_ARGS="serve --api-key {c} --port 80"',
+    'CLI_ARGS2="serve --api-key={c}"',
+    'JAVA_OPTS="-Xmx2g -Dspring.datasource.password={c} -Dfoo=bar"',
+    "ENTRY=sh -c 'PGPASSWORD={c} psql -h db'",
+    "ENTRY2=export GITHUB_TOKEN={c}; make release",
+    "OPAQUE_TWILIO=SK{h}",
+    "OPAQUE_TWILIO_SID=AC{h}",
+    "OPAQUE_DOCKER=dckr_pat_{c}",
+    "OPAQUE_VAULT=hvs.CAESI{c}",
+    "OPAQUE_ANTHROPIC=sk-ant-api03-{c}{c}",
+    "SPRING_FALLBACK=${{ADMIN_SECRET:{c}}}",
+    """DOUBLE_JSON='"{{\\"password\\": \\"{c}\\"}}"'""",
 ]
 YAML = [
+    "credentials:\n  aws:\n    key: {c}\n    value: {c}x\n",
+    "nested:\n  secret:\n    inner: {c}\n",
+    "keystore:\n  storepass: {c}\n  keypass: {c}y\n",
     "database:\n  password: {c}\n",
     "auth:\n  bearer: {c}\n",
     "jwt:\n  signing: {c}\n",
@@ -108,9 +132,22 @@ spec:
       containers:
         - name: web
           image: acme/web:1.0
-          args: ["--db-password", "{c3}"]
+          args: ["--db-password", "{c3}", "--api-key", "{c5}"]
           env:
             - {{name: API_TOKEN, value: {c4}}}
+            - {{name: DB_PW, value: {c6}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: files}}
+data:
+  application.yml: |
+    spring:
+      datasource:
+        username: app
+    credentials:
+      aws:
+        key: {c7}
 """
 COMPOSE = """services:
   web:
@@ -118,6 +155,12 @@ COMPOSE = """services:
     command: ["serve", "--token={c2}"]
     environment: {{DB_PASS: {c}}}
     secrets: [pw]
+  worker:
+    image: acme/worker:1.0
+    command: ["work", "--api-key", "{c3}"]
+    entrypoint: ["sh", "-c", "PGPASSWORD={c4} exec worker"]
+    environment:
+      - DB_PW={c5}
 secrets:
   pw: {{file: ./pw.txt}}
 """
@@ -135,7 +178,13 @@ def project(root: Path) -> tuple[Path, list[str]]:
     for env in ENVS:
         d = root / env
         d.mkdir(parents=True)
-        lines = [line.format(c=c(i, env)) for i, line in enumerate(DOTENV)]
+        lines = []
+        for i, line in enumerate(DOTENV):
+            value = c(i, env)
+            hexed = hashlib.sha256(value.encode()).hexdigest()[:32]
+            if "{h}" in line:
+                canaries.append(hexed)
+            lines.append(line.format(c=value, h=hexed))
         (d / ".env").write_text("\n".join(lines) + "\n")
         yaml = "".join(t.format(c=c(100 + i, env)) for i, t in enumerate(YAML))
         (d / "config.yaml").write_text(yaml)
@@ -146,9 +195,21 @@ def project(root: Path) -> tuple[Path, list[str]]:
                 c2=c(201, env),
                 c3=c(202, env),
                 c4=c(203, env),
+                c5=c(204, env),
+                c6=c(205, env),
+                c7=c(206, env),
             )
         )
-        (d / "compose.yaml").write_text(COMPOSE.format(c=c(300, env), c2=c(301, env)))
+        (d / "compose.yaml").write_text(
+            COMPOSE.format(
+                c=c(300, env), c2=c(301, env), c3=c(303, env), c4=c(304, env), c5=c(305, env)
+            )
+        )
+        db = sqlite3.connect(d / "app.db")  # a secret in a column default of the catalog
+        default = f"sk_live_{c(600, env)}"
+        db.execute(f"CREATE TABLE orders (id INTEGER PRIMARY KEY, key TEXT DEFAULT '{default}')")
+        db.commit()
+        db.close()
         (d / "pw.txt").write_text(c(302, env))
         token = f"ghp_{c(400, env)}abcdefghijkl"
         (d / "requirements.txt").write_text(
@@ -183,9 +244,15 @@ def project(root: Path) -> tuple[Path, list[str]]:
             f'{{ type = "compose", path = "{env}/compose.yaml" }}',
             f'{{ type = "python-deps", path = "{env}/requirements.txt" }}',
             f'{{ type = "node-deps", path = "{env}/package-lock.json" }}',
+            f'{{ type = "sql", dsn = "sqlite:///{env}/app.db", name = "db" }}',
         ]
         for env in ENVS
     }
+    # a token expanded into a source's options is never echoed (location, errors, sources)
+    token = c(700, "staging")
+    (root / "staging" / f"{token}.env").write_text("A=1\n")
+    sources["staging"].append('{ type = "dotenv", path = "staging/${PARITY_TEST_TOKEN}.env" }')
+    sources["staging"].append('{ type = "dotenv", path = "staging/${PARITY_TEST_TOKEN}-x.env" }')
     sources["staging"] += [
         '{ type = "dotenv", path = "staging/broken.env", name = "broken" }',
         '{ type = "dotenv", path = "staging/pem.env", name = "pem" }',
@@ -211,13 +278,31 @@ def forms(secret: str) -> list[str]:
     ]
 
 
-def test_battery_has_60_shapes() -> None:
-    assert len(DOTENV) + len(YAML) + 4 + 3 + 3 >= 60
+def test_battery_has_90_shapes() -> None:
+    assert len(DOTENV) + len(YAML) + 7 + 6 + 3 + 2 >= 90
 
 
-def test_no_canary_in_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+class _Hook(http.server.BaseHTTPRequestHandler):
+    bodies: list[str] = []
+
+    def do_POST(self) -> None:
+        type(self).bodies.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_no_canary_in_any_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     cfg, canaries = project(tmp_path / "proj")
+    monkeypatch.setenv("PARITY_TEST_TOKEN", canary(700, "staging"))
     c = str(cfg)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hook = f"http://127.0.0.1:{server.server_port}/hook"
     outputs: list[str] = []
 
     def run(*args: str) -> None:
@@ -235,8 +320,12 @@ def test_no_canary_in_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[s
     for fmt in FORMATTERS:
         run("report", str(saved), "-f", fmt)
     store = tmp_path / "store"
-    for _ in range(2):  # the nightly path: stored snapshots, audits, the HTML chart
-        run("audit", "-c", c, "--store", str(store), "-o", str(tmp_path / "out" / "a.html"))
+    for fmt in ("json", "slack"):  # the nightly path: snapshots, audits, chart, webhook body
+        run("audit", "-c", c, "--store", str(store), "-o", str(tmp_path / "out" / "a.html"),
+            "--notify", hook, "--notify-format", fmt)  # fmt: skip
+    server.shutdown()
+    assert _Hook.bodies, "the webhook was not called"
+    outputs += _Hook.bodies
     outputs += [p.read_text() for p in store.rglob("*.json")]
     outputs.append((tmp_path / "out" / "a.html").read_text())
     run("history", "staging", "-c", c, "--store", str(store))
