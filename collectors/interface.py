@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import stat
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -307,6 +308,12 @@ class Collector(ABC, Generic[OptionsT]):
                 if self.requires_extra
                 else f"pip install {' '.join(missing)}",
             )
+        deadline = self.deadline()
+        if deadline is None:
+            return self._collect()
+        return self._within(deadline)
+
+    def _collect(self) -> CollectorResult:
         try:
             return self.collect()
         except CollectorError:
@@ -316,6 +323,37 @@ class Collector(ABC, Generic[OptionsT]):
             if translated is None:
                 raise  # not a library error this collector knows: reported as internal
             raise translated from e
+
+    def _within(self, deadline: float) -> CollectorResult:
+        """Collect in a worker thread and give up at the deadline: an endpoint that accepts
+        connections and never answers fails the source in bounded time, not after minutes
+        of retries (the abandoned call ends with the process)."""
+        outcome: list[CollectorResult | BaseException] = []
+
+        def work() -> None:
+            try:
+                outcome.append(self._collect())
+            except BaseException as e:  # noqa: BLE001 (re-raised in the caller's thread)
+                outcome.append(e)
+
+        worker = threading.Thread(target=work, name=f"parity-{self.type_name}", daemon=True)
+        worker.start()
+        worker.join(deadline)
+        if worker.is_alive():
+            raise CollectorError(
+                f"{self.location()} did not answer within {deadline:g} s",
+                hint="the endpoint accepts connections but does not reply: check it, or raise "
+                "this environment's deadline if it is only slow",
+            )
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def deadline(self) -> float | None:
+        """Seconds the whole source may take (live sources: an endpoint that never answers
+        must not hold the audit); None for files."""
+        return None
 
     def translate_error(self, error: Exception) -> CollectorError | None:
         """Map a library's exception to an actionable CollectorError; None if unknown."""

@@ -76,6 +76,24 @@ def _generic(report: Report) -> dict[str, object]:
 PAYLOADS = {"slack": _slack, "json": _generic}
 
 
+def webhook_url(value: str) -> str:
+    """A webhook must be an http(s) URL with a host: `file:///etc/passwd` or `::::` is a
+    usage error (never echoed: the URL may carry a token)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError as e:
+        raise ValueError("expected an http(s) URL (it is not a URL)") from e
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("expected an http(s) URL (other schemes are refused)")
+    if not host:
+        raise ValueError("expected an http(s) URL with a host")
+    return value.strip()
+
+
 def notify(
     url: str,
     report: Report,

@@ -51,14 +51,12 @@ def render_baseline(report: Report, today: date, days: int = 90) -> str:
 _UPGRADERS: dict[int, Any] = {}  # version -> function upgrading a document to version + 1
 
 
-def load_baseline(path: Path) -> list[Waiver]:
+def load_baseline(path: Path, max_bytes: int = 50 * 1024 * 1024) -> list[Waiver]:
     """A baseline file's waivers (subjects matched literally, never as globs)."""
+    from parity.inputs import read_input
     from parity.yamlio import load_yaml_documents
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ConfigError(f"cannot read baseline {path}: {e.strerror}") from e
+    text = read_input(path, "baseline", max_bytes=max_bytes)
     docs = load_yaml_documents(text, str(path))
     doc = docs[0] if docs else None
     if not isinstance(doc, dict) or "version" not in doc:

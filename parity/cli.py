@@ -190,8 +190,8 @@ def diff(
     from parity.settings import Settings, find_config, load_settings
     from parity.store import load_snapshot
 
-    def is_file(x: str) -> bool:
-        return x.endswith(".json") and Path(x).is_file()
+    def is_file(x: str) -> bool:  # a FIFO or device named *.json is refused when read
+        return x.endswith(".json") and Path(x).exists()
 
     def stored(x: str) -> bool:
         return "@" in x and not is_file(x)
@@ -259,14 +259,10 @@ def report(
     """Re-render a saved JSON report in another format."""
     view = View(format, output, min_severity, hide_waived, no_color)
     from parity.errors import SnapshotError
+    from parity.inputs import read_input
     from parity.reports.json_report import load_report
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as e:
-        raise SnapshotError(f"cannot read {file}: {e.strerror}") from e
-    except UnicodeDecodeError as e:
-        raise SnapshotError(f"{file}: not UTF-8 text (byte {e.start})") from e
+    text = read_input(file, "report", error=SnapshotError)
     emit(render(load_report(text, str(file)), view), output)
 
 

@@ -30,6 +30,13 @@ from parity.cli_support import (
     say,
 )
 
+
+def _webhook_url(value: str) -> str:
+    from parity.audit import webhook_url
+
+    return webhook_url(value)
+
+
 if TYPE_CHECKING:
     from parity.model import Snapshot
     from parity.settings import Settings
@@ -103,6 +110,7 @@ def gather(
         "PARITY_NOTIFY_URL).",
         "URL",
         envvar="PARITY_NOTIFY_URL",
+        parse=_webhook_url,
     ),
     Opt(
         ("--notify-format",),

@@ -170,14 +170,17 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         out(text)
         return
-    from parity.store import atomic_write
+    from parity.store import write_output
 
     try:
-        atomic_write(output, text)
+        write_output(output, text)
     except OSError as e:
+        import errno
+
         from parity.errors import ConfigError
 
-        raise ConfigError(f"cannot write {output}: {e.strerror}") from e
+        why = "a FIFO with no reader" if e.errno == errno.ENXIO else e.strerror
+        raise ConfigError(f"cannot write {output}: {why}") from e
 
 
 def project_policy(settings: Settings, baseline: str | None = None) -> Policy:

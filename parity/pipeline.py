@@ -236,13 +236,14 @@ def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
     from parity.policies import check_environments, load_policy
 
     path = settings.resolve_path(settings.policy) if settings.policy else None
-    policy = load_policy(path)
+    limit = int(settings.max_file_mb * 1024 * 1024)
+    policy = load_policy(path, limit)
     check_environments(policy, settings.environments, str(path or "policy"))
     chosen = baseline or settings.baseline
     if chosen:
         from parity.baseline import load_baseline
 
-        waivers = load_baseline(settings.resolve_path(chosen))
+        waivers = load_baseline(settings.resolve_path(chosen), limit)
         policy = policy.model_copy(update={"waivers": [*policy.waivers, *waivers]})
     return policy
 

@@ -148,7 +148,7 @@ def load_fingerprinter() -> Fingerprinter:
 
 def _read_key_file(path: Path, flags: int) -> bytes:
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags | os.O_NONBLOCK)  # a FIFO is refused below, never waited on
     except OSError as e:
         raise ConfigError(
             f"cannot read the fingerprint key file {path}: {e.strerror}",

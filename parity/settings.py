@@ -95,7 +95,9 @@ class Settings(BaseModel):
         description="Files that collected files point to (env_file, extends, -r) must stay "
         "inside this directory; default: the config file's directory.",
     )
-    max_file_mb: float = Field(default=50, gt=0, description="Largest source file read.")
+    max_file_mb: float = Field(
+        default=50, gt=0, le=1_000_000, allow_inf_nan=False, description="Largest file read."
+    )
     store: str = Field(
         default=".parity",
         description="Snapshot history: a directory (relative to the config) or s3://bucket/prefix.",
@@ -149,8 +151,11 @@ def find_config(explicit: str | None) -> Path | None:
     chosen = explicit or os.environ.get("PARITY_CONFIG")
     if chosen:
         p = Path(chosen)
-        if not p.is_file():
-            raise ConfigError(f"config file {p} does not exist", hint="check --config")
+        if not p.exists():
+            raise ConfigError(
+                f"config file {p} does not exist",
+                hint="check --config, or run `parity init` to scaffold one",
+            )
         return p
     for candidate in (Path("parity.toml"), Path("pyproject.toml")):
         if candidate.is_file():
@@ -163,17 +168,17 @@ def find_config(explicit: str | None) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from parity.inputs import read_input
+
+    text = read_input(path, "config file")
+    if "\r" in text.replace("\r\n", ""):
+        raise ConfigError(f"{path}: has CR-only line endings; save it with LF (or CRLF) endings")
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from e
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from e
     except RecursionError as e:
         raise ConfigError(f"{path}: nested too deeply") from e
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from e
 
 
 def load_settings(explicit: str | None = None) -> Settings:

@@ -159,18 +159,15 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
     return Policy.model_validate(data)
 
 
-def load_policy(path: Path | None) -> Policy:
+def load_policy(path: Path | None, max_bytes: int = 50 * 1024 * 1024) -> Policy:
     """Default pack, with the project's policy file merged in when one is configured."""
     base = default_policy()
     if path is None:
         return base
+    from parity.inputs import read_input
+
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ConfigError(f"cannot read policy file {where}: {e.strerror}") from e
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"{where}: not UTF-8 text (byte {e.start})") from e
+    text = read_input(path, "policy file", max_bytes=max_bytes)
     raw = _read_yaml(text, where) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: a policy file must be a mapping")

@@ -217,6 +217,10 @@ class AwsCollector(Collector[AwsOptionsT]):
         where = cfg.endpoint_url if cfg and cfg.endpoint_url else "AWS"
         return f"{self.type_name} @ {where}"
 
+    def deadline(self) -> float | None:
+        cfg = self.aws_config
+        return cfg.deadline if cfg else None
+
     @property
     def aws(self) -> AwsSession:
         """The environment's single session, shared by all its aws-* sources."""

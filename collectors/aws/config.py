@@ -26,4 +26,11 @@ class AwsConfig(BaseModel):
     )
     max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent API calls.")
     connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to connect.")
-    read_timeout: float = Field(default=30.0, gt=0, description="Seconds to read a response.")
+    read_timeout: float = Field(default=10.0, gt=0, description="Seconds to read a response.")
+    deadline: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds one source may take in all, retries included: an endpoint that "
+        "accepts connections and never answers fails the source by then.",
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .codec import snapshot_from_data, snapshot_from_text, snapshot_to_json
-from .fs import FsStore, atomic_write, load_snapshot
+from .fs import FsStore, atomic_write, load_snapshot, write_output
 from .interface import SnapshotStore
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "snapshot_from_data",
     "snapshot_from_text",
     "snapshot_to_json",
+    "write_output",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -10,6 +12,29 @@ from parity.errors import SnapshotError
 from parity.model import Snapshot
 
 from .interface import SnapshotStore
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a report where the user asked, never destroying what is there: a symlink is
+    followed (the link stays a link), a device or FIFO (`-o /dev/stdout`, `/dev/null`) is
+    written through rather than replaced by a regular file (a FIFO with no reader is an
+    error, not a hang), and a regular file is replaced atomically."""
+    path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = 0
+    if mode and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)):
+        flags = os.O_WRONLY | (os.O_NONBLOCK if stat.S_ISFIFO(mode) else 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+        return
+    if mode and stat.S_ISSOCK(mode):
+        raise IsADirectoryError(errno.EINVAL, "is a socket, not a file")
+    atomic_write(path, text)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -49,13 +74,9 @@ class FsStore(SnapshotStore):
         return str(path)
 
     def get(self, name: str) -> str:
-        path = self.directory / name
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise SnapshotError(f"cannot read snapshot {path}: {e.strerror}") from e
-        except UnicodeDecodeError as e:
-            raise SnapshotError(f"{path}: not UTF-8 text (byte {e.start})") from e
+        from parity.inputs import read_input
+
+        return read_input(self.directory / name, "snapshot", error=SnapshotError)
 
     def names(self) -> list[str]:
         if not self.directory.is_dir():

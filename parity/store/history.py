@@ -174,6 +174,7 @@ class History:
         """Delete snapshots beyond the newest `keep` or older than `keep_days`; the latest
         snapshot of every environment is always kept. Returns what was deleted."""
         deleted: list[Entry] = []
+        self.objects.sweep((now - timedelta(hours=1)).timestamp())  # killed audits' temp files
         for env in self.environments():
             entries = self.entries(env)
             older = entries[:-1]  # never the latest

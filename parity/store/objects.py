@@ -7,6 +7,8 @@ audits writing at once never clobber each other: creation is exclusive (a hard l
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
 from abc import ABC, abstractmethod
@@ -37,6 +39,11 @@ class ObjectStore(ABC):
     def delete(self, key: str) -> None:
         """Remove an object (missing is fine)."""
 
+    def sweep(self, older_than: float) -> int:
+        """Remove leftovers of writes that never finished (a killed audit), older than the
+        epoch time `older_than`; how many. Stores that write atomically have none."""
+        return 0
+
 
 class LocalObjects(ObjectStore):
     """A directory; creation is write-temp + fsync + hard link (atomic and exclusive)."""
@@ -47,9 +54,11 @@ class LocalObjects(ObjectStore):
 
     def create(self, key: str, data: bytes) -> bool:
         path = self.root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        tmp: str | None = None
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -59,8 +68,22 @@ class LocalObjects(ObjectStore):
             except FileExistsError:
                 return False
             return True
+        except OSError as e:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+                tmp = None
+            for d in made:  # directories this write created, innermost first
+                with contextlib.suppress(OSError):
+                    d.rmdir()  # only if empty: another writer's object stays
+            raise SnapshotError(
+                f"cannot store {key} in {self.root}: {e.strerror}",
+                hint="free space on that disk (or point --store elsewhere)"
+                if e.errno == errno.ENOSPC
+                else None,
+            ) from e
         finally:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
 
     def read(self, key: str) -> bytes:
         try:
@@ -81,6 +104,17 @@ class LocalObjects(ObjectStore):
     def delete(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)
 
+    def sweep(self, older_than: float) -> int:
+        removed = 0
+        if not self.root.is_dir():
+            return 0
+        for p in self.root.rglob(".tmp-*"):
+            with contextlib.suppress(FileNotFoundError):  # another prune got there first
+                if p.is_file() and p.stat().st_mtime < older_than:
+                    p.unlink()
+                    removed += 1
+        return removed
+
 
 class S3Objects(ObjectStore):
     """`s3://bucket/prefix`; boto3 is imported only when such a store is used."""
@@ -99,8 +133,20 @@ class S3Objects(ObjectStore):
     def client(self) -> Any:
         if self._client is None:
             import boto3
+            from botocore.config import Config
 
-            self._client = boto3.client("s3", endpoint_url=self.endpoint_url)
+            # an endpoint that accepts connections and never answers fails each call in
+            # bounded time (PARITY_S3_TIMEOUT seconds per attempt, one retry), not minutes
+            timeout = _timeout()
+            self._client = boto3.client(
+                "s3",
+                endpoint_url=self.endpoint_url,
+                config=Config(
+                    connect_timeout=timeout,
+                    read_timeout=timeout,
+                    retries={"mode": "standard", "max_attempts": 2},
+                ),
+            )
         return self._client
 
     def _call(self, what: str, key: str, fn: Any, **kwargs: Any) -> Any:
@@ -119,9 +165,13 @@ class S3Objects(ObjectStore):
                 hint="check the bucket name and that the credentials may read and write it",
             ) from e
         except BotoCoreError as e:
+            timed_out = "Timeout" in type(e).__name__
+            where = self.endpoint_url or "S3"
             raise SnapshotError(
-                f"cannot {what} {self.url}/{key}: {type(e).__name__}",
-                hint="check AWS credentials and the endpoint (PARITY_S3_ENDPOINT_URL)",
+                f"cannot {what} {self.url}/{key}: {type(e).__name__}"
+                + (f" ({where} did not answer within {_timeout():g} s)" if timed_out else ""),
+                hint="check AWS credentials and the endpoint (PARITY_S3_ENDPOINT_URL)"
+                + ("; PARITY_S3_TIMEOUT sets the wait" if timed_out else ""),
             ) from e
 
     def create(self, key: str, data: bytes) -> bool:
@@ -156,6 +206,17 @@ class S3Objects(ObjectStore):
 
     def delete(self, key: str) -> None:
         self._call("delete", key, self.client.delete_object, Key=self.prefix + key)
+
+
+def _timeout() -> float:
+    raw = os.environ.get("PARITY_S3_TIMEOUT", "10")
+    try:
+        value = float(raw)
+    except ValueError as e:
+        raise ConfigError(f"PARITY_S3_TIMEOUT={raw!r} is not a number of seconds") from e
+    if not 0 < value <= 600:
+        raise ConfigError("PARITY_S3_TIMEOUT must be between 0 and 600 seconds")
+    return value
 
 
 class _Exists(Exception):
