@@ -14,7 +14,7 @@ from typing import Any
 from parity.errors import CollectorError, ParseError
 from parity.yamlio import load_yaml_documents
 
-from ._interpolate import interpolate_tree
+from ._interpolate import InterpolationError, interpolate_tree
 from .dotenv import parse_dotenv
 from .interface import CollectContext
 
@@ -102,7 +102,10 @@ class Loader:
             if not isinstance(doc, dict):
                 raise ParseError(shown, None, "not a compose file (expected one mapping)")
             names: set[str] = set()
-            doc = interpolate_tree(doc, self.env, names)
+            try:
+                doc = interpolate_tree(doc, self.env, names)
+            except InterpolationError as e:
+                raise ParseError(shown, None, str(e)) from e
             for n in names:
                 self.unresolved.setdefault(n, shown)
             self.docs[path] = doc

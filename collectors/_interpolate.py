@@ -16,7 +16,7 @@ from typing import Any
 
 from parity.values import UNRESOLVED, is_unresolved
 
-__all__ = ["UNRESOLVED", "interpolate", "interpolate_tree", "is_unresolved"]
+__all__ = ["UNRESOLVED", "InterpolationError", "interpolate", "interpolate_tree", "is_unresolved"]
 _REF = re.compile(r"\$(?:(?P<dollar>\$)|\{(?P<braced>[^{}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))")
 _BRACED = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(?P<arg>.*))?$", re.S)
 
@@ -59,7 +59,13 @@ def interpolate(text: str, env: Mapping[str, str], unresolved: set[str]) -> str:
         if new == text:
             break
         text = new
+    if "${" in text:  # Compose refuses it: "invalid interpolation format"
+        raise InterpolationError("an unterminated ${ (invalid interpolation format)")
     return text.replace("\x00", "$")
+
+
+class InterpolationError(ValueError):
+    """A reference Compose itself rejects; the caller names the file."""
 
 
 def interpolate_tree(data: Any, env: Mapping[str, str], unresolved: set[str]) -> Any:

@@ -192,10 +192,12 @@ class CollectContext:
             line = data.count(b"\n", 0, data.index(b"\x00")) + 1
             raise CollectorError(f"{shown}:{line} is binary, not a text file")
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # a byte-order mark is accepted, as editors write it
         except UnicodeDecodeError as e:
             line = data.count(b"\n", 0, e.start) + 1
             raise CollectorError(f"{shown}:{line} is not UTF-8 text (byte {e.start})") from e
+        if "\r" in text:  # CRLF and old CR-only endings are line breaks, as Python reads text
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not allow_empty and not text.strip():
             raise CollectorError(
                 f"{shown} is empty", hint="check the source path (an empty source is not a pass)"

@@ -193,9 +193,19 @@ class _Manifests:
         pod_rest = {k: v for k, v in pod.items() if k not in ("containers", "initContainers")}
         self.add_config(workload, rest, where)
         self.add_config(workload, pod_rest, where, prefix="pod")
+        path = ".".join(pod_path)
+        for field in ("initContainers", "containers"):
+            listed = pod.get(field)
+            if listed is not None and not (
+                isinstance(listed, list) and all(isinstance(c, dict) for c in listed)
+            ):  # the API server rejects it; so does parity, rather than read no container
+                raise ParseError(
+                    self.shown, None, f"{kind}/{name}: {path}.{field} must be a list of containers"
+                )
+        if not isinstance(pod, dict) or not pod.get("containers"):
+            raise ParseError(self.shown, None, f"{kind}/{name}: {path}.containers is missing")
         for c in [*(pod.get("initContainers") or []), *(pod.get("containers") or [])]:
-            if isinstance(c, dict):
-                self.container(c, workload, where)
+            self.container(c, workload, where)
 
     def container(self, c: dict[str, Any], workload: str, where: str) -> None:
         cname = str(c.get("name", ""))

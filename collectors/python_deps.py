@@ -109,11 +109,24 @@ def parse_requirements(
         m = _REQ.match(line)
         if not m:
             raise ParseError(shown, line_no, "not a requirement line (expected name==version)")
+        if ";" in line:
+            _check_marker(line.split(";", 1)[1], shown, line_no)
         spec = (m["spec"] or "").replace(" ", "")
         version = spec[2:] if spec.startswith("==") and "," not in spec else spec or "*"
         version = version.lstrip("=")
         out.append((normalize_name(m["name"]), version, where))
     return out
+
+
+def _check_marker(marker: str, shown: str, line_no: int) -> None:
+    """pip refuses an environment marker that is not PEP 508; so does parity (the line's text
+    is never echoed: a requirement URL may carry a token)."""
+    from packaging.markers import InvalidMarker, Marker
+
+    try:
+        Marker(marker.strip())
+    except InvalidMarker as e:
+        raise ParseError(shown, line_no, "invalid environment marker (expected PEP 508)") from e
 
 
 def _toml(text: str, shown: str) -> dict[str, Any]:

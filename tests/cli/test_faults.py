@@ -213,3 +213,67 @@ def test_notify_accepts_only_http_urls(tree: Tree, url: str) -> None:
     r = cli("audit", "-c", str(root / "parity.toml"), "--notify", url)
     assert r.code == 2 and "--notify" in r.err
     assert url not in r.err or url == "::::"  # never echoed (it may hold a token)
+
+
+# -- input read as its own tools read it -------------------------------------------------------
+
+BOM = "\ufeff"
+
+
+def test_a_byte_order_mark_is_accepted_where_its_tools_accept_it(tree: Tree) -> None:
+    root = tree(
+        {
+            "parity.toml": BOM
+            + """
+[environments.production]
+sources = [
+  { type = "python-deps", path = "requirements.txt" },
+  { type = "config-file", path = "app.toml", name = "toml" },
+  { type = "config-file", path = "app.ini", name = "ini" },
+  { type = "source-code", path = "src" },
+  { type = "dotenv", path = "p.env", name = "env" },
+]
+""",
+            "requirements.txt": BOM + "flask==3.0.0\n",
+            "app.toml": BOM + "[db]\nhost = 'x'\n",
+            "app.ini": BOM + "[db]\nhost = x\n",
+            "src/app.py": BOM + "import os\nos.environ['NEEDED']\n",
+            "p.env": BOM + "NEEDED=1\n",
+        }
+    )
+    r = cli("snapshot", "production", "-c", str(root / "parity.toml"), "-o", str(root / "s.json"))
+    assert r.code == 0, r.err
+    records = json.loads((root / "s.json").read_text())["records"]
+    keys = {r.get("key") or r.get("name") for r in records}
+    assert {"flask", "db.host", "NEEDED"} <= keys and not any(BOM in str(k) for k in keys)
+
+
+def test_cr_only_line_endings_are_line_breaks(tree: Tree) -> None:
+    root = tree({"parity.toml": ENV, "p.env": "A=1\rB=2\r", "s.env": "A=1\nB=2\n"})
+    r = cli("check", "-c", str(root / "parity.toml"), "-f", "json")
+    assert r.code == 0 and json.loads(r.out)["findings"] == [], r.out
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "k8s.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+            "spec: {template: {spec: {containers: x}}}\n",
+            "containers must be a list of containers",
+        ),
+        ("compose.yaml", "services:\n  web:\n    image: acme/web:${TAG\n", "unterminated ${"),
+        ("requirements.txt", 'flask==3.0.0; python_version >> "3.8"\n', "invalid environment"),
+    ],
+)
+def test_structurally_invalid_input_is_an_error_not_silence(
+    tree: Tree, name: str, text: str, expected: str
+) -> None:
+    kind = {"k8s.yaml": "k8s", "compose.yaml": "compose", "requirements.txt": "python-deps"}
+    cfg = f'[environments.production]\nsources = [{{ type = "{kind[name]}", path = "{name}" }}]\n'
+    root = tree({"parity.toml": cfg, name: text})
+    r = cli("check", "-c", str(root / "parity.toml"), "-f", "json")
+    assert r.code == 3, r.err
+    (error,) = json.loads(r.out)["errors"]
+    assert expected in error["message"] and ">>" not in error["message"]
