@@ -8,15 +8,24 @@ options is expanded from the process environment.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    PyprojectTomlConfigSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+    TomlConfigSettingsSource,
+)
 
 from parity.errors import ConfigError, format_validation_error
 
@@ -72,15 +81,78 @@ class EnvironmentConfig(BaseModel):
         return dict(self.model_extra or {})
 
 
-class Settings(BaseModel):
-    """Validated parity configuration; PARITY_* environment variables override the file.
+_CONFIG_FILE: ContextVar[Path | None] = ContextVar("parity_config_file", default=None)
+_INTERNAL = frozenset({"config_dir", "config_file"})
 
-    The overrides are merged by `env_overrides` before validation rather than by
-    pydantic-settings, whose import (asyncio, dataclasses, cloud providers) cost more than a
-    whole file-only gate.
-    """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _existing(files: Any) -> list[Any]:
+    """The chosen file when it exists (a FIFO too: read_input refuses it with a message,
+    where pydantic-settings' `is_file` would skip it silently)."""
+    return [Path(files)] if isinstance(files, str | Path) and Path(files).exists() else []
+
+
+class _TomlSource(TomlConfigSettingsSource):
+    """`parity.toml`, read as parity reads its own inputs (a FIFO or device refused,
+    size-bounded, a byte-order mark accepted); a syntax error names the file."""
+
+    @staticmethod
+    def _existing_files(files: Any) -> list[Any]:
+        return _existing(files)
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        return _read_toml(Path(str(file_path)))
+
+
+class _PyprojectSource(PyprojectTomlConfigSettingsSource):
+    """`[tool.parity]` in the pyproject.toml that discovery chose (never a search upwards)."""
+
+    @staticmethod
+    def _existing_files(files: Any) -> list[Any]:
+        return _existing(files)
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        return _read_toml(Path(str(file_path)))
+
+    @staticmethod
+    def _pick_pyproject_toml_file(provided: Any, depth: int) -> Any:
+        return provided
+
+
+class _EnvSource(EnvSettingsSource):
+    """`PARITY_*` variables (nested with `__`), never the internal fields, and never a crash
+    when `PARITY_X` and `PARITY_X__Y` both exist: the nested one wins."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        names = {n.lower() for n in self.env_vars}
+        prefix = (self.env_prefix or "").lower()
+        delimiter = self.env_nested_delimiter or "__"
+        shadowed = {
+            f"{prefix}{field}"
+            for field in settings_cls.model_fields
+            if any(n.startswith(f"{prefix}{field}{delimiter}") for n in names)
+        }
+        if shadowed:
+            self.env_vars = {k: v for k, v in self.env_vars.items() if k.lower() not in shadowed}
+
+    def __call__(self) -> dict[str, Any]:
+        found = super().__call__()
+        return {k: v for k, v in found.items() if k not in _INTERNAL}
+
+
+class Settings(BaseSettings):
+    """Validated parity configuration: `parity.toml` (or `[tool.parity]` in pyproject.toml),
+    overridden by `PARITY_*` variables (nested with `__`: `PARITY_ENVIRONMENTS__STAGING__AWS__
+    ENDPOINT_URL`), through pydantic-settings' own TOML, pyproject and environment sources."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        frozen=True,
+        env_prefix="PARITY_",
+        env_nested_delimiter="__",
+        case_sensitive=False,
+        pyproject_toml_table_header=("tool", "parity"),
+    )
 
     reference: str = Field(default="production", description="Environment compared against.")
     policy: str | None = Field(default=None, description="Policy file; built-in pack if unset.")
@@ -107,6 +179,25 @@ class Settings(BaseModel):
     )
     config_dir: Path = Field(default=Path("."), description="Directory paths are relative to.")
     config_file: str = Field(default="<defaults>", description="Where settings were read from.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment over the file over what the caller passed (the file's location)."""
+        path = _CONFIG_FILE.get()
+        pyproject = path is not None and path.name == "pyproject.toml"
+        return (
+            _EnvSource(settings_cls),
+            _TomlSource(settings_cls, toml_file=None if pyproject else path),
+            _PyprojectSource(settings_cls, toml_file=path if pyproject else None),
+            init_settings,
+        )
 
     @model_validator(mode="after")
     def _check_reference(self) -> Settings:
@@ -184,21 +275,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def load_settings(explicit: str | None = None) -> Settings:
     """Find, read and validate the configuration; every problem is a ConfigError (exit 2)."""
     path = find_config(explicit)
-    data: dict[str, Any] = {}
-    if path is not None:
-        raw = _read_toml(path)
-        data = raw.get("tool", {}).get("parity", {}) if path.name == "pyproject.toml" else raw
-        data = dict(data)
-        data["config_dir"] = path.parent.resolve()
-        data["config_file"] = str(path)
     where = str(path) if path else "settings"
-    data = merge(data, env_overrides(os.environ))
+    location: dict[str, Any] = {}
+    if path is not None:
+        location = {"config_dir": path.parent.resolve(), "config_file": str(path)}
+    token = _CONFIG_FILE.set(path)
     try:
-        settings = Settings(**data)
+        settings = Settings(**location)
+    except SettingsError as e:  # a PARITY_* variable that is not the JSON its field needs
+        field = str(e).split('"')[1] if '"' in str(e) else "a setting"
+        raise ConfigError(
+            f"{where}: PARITY_{field.upper()} cannot be read as {field}",
+            hint='complex settings take JSON (PARITY_ALIASES=\'{"prod": ["live"]}\'), or set '
+            f"PARITY_{field.upper()}__<KEY> variables instead",
+        ) from e
     except ValidationError as e:
         applied = [name for name, _ in _setting_vars(os.environ)]
         hint = f"these environment variables override the file: {', '.join(applied)}"
         raise ConfigError(format_validation_error(where, e), hint=hint if applied else None) from e
+    finally:
+        _CONFIG_FILE.reset(token)
     from parity.collectors import validate_connection, validate_source_options
 
     for env_name, env in settings.environments.items():
@@ -210,27 +306,6 @@ def load_settings(explicit: str | None = None) -> Settings:
 
 
 _ENV_PREFIX = "PARITY_"
-_INTERNAL = frozenset({"config_dir", "config_file"})
-
-
-def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
-    """`PARITY_A__B__C=v` as `{"a": {"b": {"c": v}}}`, for top-level settings only.
-
-    Names are matched case-insensitively, as in the README's `PARITY_ENVIRONMENTS__STAGING__…`;
-    other `PARITY_*` variables (`PARITY_FAIL_ON`, `PARITY_FINGERPRINT_KEY`) belong to other
-    parts and are not settings. A value that is a JSON object or array (`PARITY_ALIASES=
-    '{"prod": ["live"]}'`) is used as that structure; anything else stays a string, which the
-    model coerces to the field's type.
-    """
-    out: dict[str, Any] = {}
-    for name, path in _setting_vars(environ):
-        node = out
-        for part in path[:-1]:
-            if not isinstance(node.get(part), dict):  # `PARITY_X=1` and `PARITY_X__Y=2`:
-                node[part] = {}  # the nested one wins (names are taken in sorted order)
-            node = node[part]
-        node[path[-1]] = _structured(environ[name])
-    return out
 
 
 def _setting_vars(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
@@ -242,27 +317,6 @@ def _setting_vars(environ: Mapping[str, str]) -> list[tuple[str, list[str]]]:
             path = [p.lower() for p in name[len(_ENV_PREFIX) :].split("__")]
             if path[0] in fields and all(path):
                 out.append((name, path))
-    return out
-
-
-def _structured(value: str) -> Any:
-    if value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep-merge `override` into a copy of `base`: maps merge, anything else replaces."""
-    out = dict(base)
-    for key, value in override.items():
-        current = out.get(key)
-        if isinstance(current, dict) and isinstance(value, Mapping):
-            out[key] = merge(current, value)
-        else:
-            out[key] = value
     return out
 
 

@@ -1,7 +1,7 @@
 """How one environment reaches AWS: the `[environments.X.aws]` table, owned by the AWS family.
 
 Every field can be overridden from the environment:
-PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD> (nested with `__`, see `parity.settings.env_overrides`).
+PARITY_ENVIRONMENTS__<ENV>__AWS__<FIELD> (nested with `__`, read by pydantic-settings).
 """
 
 from __future__ import annotations

@@ -68,19 +68,40 @@ def test_env_overrides_nest_merge_and_parse_structures(tree, monkeypatch) -> Non
     # the env var merged into the file's table instead of replacing it
     assert s.environments["staging"].connections["aws"] == {
         "profile": "ci",
-        "max_workers": "3",
+        "max_workers": 3,
     }
     assert s.max_file_mb == 7.5
     assert "live-eu" in s.env_aliases()["production"]
     assert [src.type for src in s.environments["production"].sources] == ["dotenv"]
 
 
-def test_env_overrides_never_crash_on_conflicting_names() -> None:
-    from parity.settings import env_overrides
+def test_env_overrides_never_crash_on_conflicting_names(tree, monkeypatch) -> None:
+    """pydantic-settings reads the variables; `PARITY_X` beside `PARITY_X__Y` keeps the
+    nested one, and names that are no setting (`PARITY_`, `PARITY_REFERENCE__`) are ignored."""
+    root = tree({"parity.toml": BASE + '[environments.staging.aws]\nregions = ["eu-west-1"]\n'})
+    monkeypatch.setenv("PARITY_ENVIRONMENTS", "x")
+    monkeypatch.setenv("PARITY_ENVIRONMENTS__STAGING__AWS__PROFILE", "ci")
+    monkeypatch.setenv("PARITY_", "x")
+    monkeypatch.setenv("PARITY_REFERENCE__", "y")
+    s = load_settings(str(root / "parity.toml"))
+    assert s.environments["staging"].connections["aws"] == {
+        "regions": ["eu-west-1"],
+        "profile": "ci",
+    }
+    assert s.reference == "production"
+    monkeypatch.delenv("PARITY_ENVIRONMENTS__STAGING__AWS__PROFILE")
+    with pytest.raises(ConfigError, match="PARITY_ENVIRONMENTS"):  # `x` alone is no JSON
+        load_settings(str(root / "parity.toml"))
 
-    both = {"PARITY_ENVIRONMENTS": "x", "PARITY_ENVIRONMENTS__STAGING__AWS__PROFILE": "ci"}
-    assert env_overrides(both) == {"environments": {"staging": {"aws": {"profile": "ci"}}}}
-    assert env_overrides({"PARITY_": "x", "PARITY_REFERENCE__": "y", "OTHER": "z"}) == {}
+
+def test_settings_are_pydantic_settings() -> None:
+    from pydantic_settings import BaseSettings
+
+    from parity.settings import Settings
+
+    assert issubclass(Settings, BaseSettings)
+    assert Settings.model_config["env_prefix"] == "PARITY_"
+    assert Settings.model_config["env_nested_delimiter"] == "__"
 
 
 def test_env_override_is_validated_like_the_file(tree, monkeypatch) -> None:
