@@ -28,8 +28,8 @@ def mark(report: Report, previous: Report | None) -> Report:
     ]
     now = {f.id for f in report.findings}
     complete = set(report.environments) - {e.environment for e in report.errors}
-    resolved = [
-        f
+    resolved = [  # as they were, not as the previous audit marked them
+        f.model_copy(update={"status": None})
         for f in (previous.findings if previous else [])
         if not f.waived and f.id not in now and f.environment in complete
     ]

@@ -25,6 +25,11 @@ class ExitCode(IntEnum):
 
 
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
+EXIT_CODES = (
+    "Exit codes: 0 pass; 1 findings at or above --fail-on;\n"
+    "  2 usage or configuration error; 3 incomplete (a source could not be read);\n"
+    "  4 internal error; 130 interrupted."
+)
 
 
 def _counted(report: Report, only_new: bool) -> list[Finding]:

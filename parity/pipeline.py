@@ -6,7 +6,7 @@ import gc
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -300,6 +300,8 @@ def build_report(
         roles,
         now.date() if isinstance(now, datetime) else date.today(),
     )
+    if ev.key_mismatch:
+        raise _key_mismatch(ordered, reference, ev.key_mismatch)
     sources = {env: len(s.sources) for env, s in ordered.items()}
     scores = score(ev.findings, envs, reference, ev.pairs, ev.indexes, sources, policy.weights)
     active = [f for f in ev.findings if not f.waived]
@@ -321,7 +323,7 @@ def build_report(
         reference=reference,
         environments=envs,
         policy=settings.policy or "built-in pack",
-        complete=all(s.complete for s in ordered.values()) and not ev.key_mismatch,
+        complete=all(s.complete for s in ordered.values()),
         score=scores,
         findings=ev.findings,
         groups=group_findings(ev.findings),
@@ -329,6 +331,23 @@ def build_report(
         identities=ev.identities,
         errors=[e for s in ordered.values() for e in s.errors],
         summary=summary,
+    )
+
+
+def _key_mismatch(
+    snapshots: Mapping[str, Snapshot], reference: str, mismatch: Mapping[str, set[str]]
+) -> ConfigError:
+    """Snapshots fingerprinted under different keys cannot be compared for shared secrets:
+    a usage problem to fix (one key for all), not an incomplete audit to retry."""
+    from parity.secrets import key_ids
+
+    ref = ", ".join(sorted(key_ids(snapshots[reference].records)))
+    others = "; ".join(f"{env} with key {', '.join(sorted(ids))}" for env, ids in mismatch.items())
+    return ConfigError(
+        f"secret fingerprints were made with different keys: {reference} with key {ref}; "
+        f"{others}; shared secrets cannot be compared across keys",
+        hint="collect every environment with the same key (PARITY_FINGERPRINT_KEY or "
+        "PARITY_FINGERPRINT_KEY_FILE), re-collecting the snapshots made with another",
     )
 
 

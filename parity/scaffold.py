@@ -33,6 +33,13 @@ class Found:
     layered_on: str | None = None  # a base file merged under it (Helm values.yaml, default.json)
 
 
+def env_of(name: str) -> str | None:
+    """The environment a file name names (`.env.staging`, `values-prod.yaml`), if one."""
+    if name.startswith(".env"):
+        name = name[len(".env") :]
+    return _token_env(name)
+
+
 def _token_env(name: str) -> str | None:
     """The canonical environment a file or directory name is about, if any."""
     tokens = re.split(r"[^a-z0-9]+", name.lower())
@@ -81,11 +88,41 @@ def _envs_in(rel: str) -> set[str]:
     return found  # type: ignore[return-value]
 
 
+_PY_DEPS = re.compile(r"^(requirements[\w.-]*\.txt|poetry\.lock|uv\.lock|pipfile\.lock)$", re.I)
+_SQLITE = (".db", ".sqlite", ".sqlite3")
+
+
+def kind_of(p: Path) -> str | None:
+    """Which collector reads a file (or a source tree), by name and, for YAML, by content:
+    what `parity init` and a config-less `parity diff` infer."""
+    if p.is_dir():
+        return "source-code" if _source_tree(p) else None
+    return _kind_of(p, p.name)
+
+
+def _source_tree(d: Path) -> bool:
+    """A directory of Python, JavaScript/TypeScript or Go sources (read for env var reads)."""
+    try:
+        return any(
+            c.suffix in (".py", ".js", ".ts", ".go") for c in d.iterdir() if c.is_file()
+        ) or any((d / n).is_dir() and kind_of(d / n) for n in ("src", "app"))
+    except OSError:
+        return False
+
+
 def _kind_of(p: Path, rel: str) -> str | None:
     """Which collector reads a file, by name and (for YAML) by content."""
     name = p.name
-    if name.startswith(".env"):
-        return None if name.endswith((".example", ".sample", ".template", ".dist")) else "dotenv"
+    if name.startswith(".env") or (p.suffix == ".env" and not name.startswith(".")):
+        if name.endswith((".example", ".sample", ".template", ".dist")):
+            return None
+        return "dotenv"
+    if _PY_DEPS.match(name):
+        return "python-deps"
+    if name == "package-lock.json":
+        return "node-deps"
+    if p.suffix.lower() in _SQLITE:
+        return "sql"
     if p.suffix not in _CONFIG_SUFFIXES:
         return None
     if re.match(r"(docker-)?compose[.-]", name):
@@ -182,20 +219,35 @@ def render(root: Path, found: list[Found]) -> str:
             if f.source_type == "k8s":
                 continue
             name = _TYPE_NAMES[f.source_type] if f.source_type in single else _source_name(f)
-            where = (
-                f"paths = {_toml([f.layered_on, f.path])}"
-                if f.layered_on
-                else f"path = {_toml(f.path)}"
-            )
+            if f.source_type == "sql":
+                where = f"dsn = {_toml('sqlite:///' + f.path)}"
+            elif f.layered_on:
+                where = f"paths = {_toml([f.layered_on, f.path])}"
+            else:
+                where = f"path = {_toml(f.path)}"
             lines.append(f'  {{ type = "{f.source_type}", {where}, name = "{name}" }},')
         if k8s:
             lines.append(f'  {{ type = "k8s", paths = {_toml(sorted(k8s))}, name = "k8s" }},')
+        for tree in _source_trees(root):  # the code every environment runs
+            lines.append(f'  {{ type = "source-code", path = {_toml(tree)} }},')
         lines.append("]")
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-_TYPE_NAMES = {"dotenv": "app-env", "compose": "compose", "config-file": "config"}
+_TYPE_NAMES = {
+    "dotenv": "app-env",
+    "compose": "compose",
+    "config-file": "config",
+    "python-deps": "python-deps",
+    "node-deps": "node-deps",
+    "sql": "db",
+}
+
+
+def _source_trees(root: Path) -> list[str]:
+    """Top-level source directories (`src/`, `app/`) whose code reads the variables."""
+    return [n for n in ("src", "app") if (root / n).is_dir() and _source_tree(root / n)]
 
 
 def _source_name(f: Found) -> str:

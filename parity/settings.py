@@ -295,6 +295,13 @@ def load_settings(explicit: str | None = None) -> Settings:
         raise ConfigError(format_validation_error(where, e), hint=hint if applied else None) from e
     finally:
         _CONFIG_FILE.reset(token)
+    validate_sources(settings, where)
+    return settings
+
+
+def validate_sources(settings: Settings, where: str) -> None:
+    """Every source's options and connection table, checked by the collector family that owns
+    them (settings never import collector types at module level)."""
     from parity.collectors import validate_connection, validate_source_options
 
     for env_name, env in settings.environments.items():
@@ -302,7 +309,6 @@ def load_settings(explicit: str | None = None) -> Settings:
             validate_source_options(where, f"environments.{env_name}.sources[{i}]", source)
         for family, raw in env.connections.items():
             validate_connection(where, f"environments.{env_name}.{family}", family, raw)
-    return settings
 
 
 _ENV_PREFIX = "PARITY_"

@@ -74,9 +74,19 @@ def loader_class() -> Any:
     return Loader
 
 
+# What the parser quotes that is its own vocabulary, never the input's text: a punctuation
+# token it expected or found (`','`, `']'`), a token class (`'<block end>'`, `'<scalar>'`).
+_STRUCTURE = re.compile(r"[^\w\s]{1,3}|<[a-z ]+>")
+
+
 def _safe_problem(problem: str | None) -> str:
-    """The parser's complaint with quoted input elided: it may quote a secret."""
-    return re.sub(r"(['\"]).*?\1", "…", problem or "syntax error")
+    """The parser's complaint in its own words (`expected ',' or ']'`) with any quoted input
+    elided: a quote holding a word or a value may be a secret."""
+
+    def quoted(m: re.Match[str]) -> str:
+        return m.group(0) if _STRUCTURE.fullmatch(m.group(2)) else "…"
+
+    return re.sub(r"(['\"])(.*?)\1", quoted, problem or "syntax error")
 
 
 def yaml_error(e: yaml.YAMLError, shown: str) -> ParseError:
@@ -85,9 +95,10 @@ def yaml_error(e: yaml.YAMLError, shown: str) -> ParseError:
 
     if isinstance(e, yaml.MarkedYAMLError):
         mark = e.problem_mark or e.context_mark
-        return ParseError(
-            shown, mark.line + 1 if mark else None, f"invalid YAML: {_safe_problem(e.problem)}"
-        )
+        problem = _safe_problem(e.problem)
+        if e.context:  # `while parsing a flow sequence`: the parser's words, no input
+            problem = f"{problem} ({_safe_problem(e.context)})"
+        return ParseError(shown, mark.line + 1 if mark else None, f"invalid YAML: {problem}")
     return ParseError(shown, None, f"invalid YAML ({type(e).__name__})")
 
 

@@ -31,24 +31,43 @@ _DRIVERS: dict[str, tuple[str, ...]] = {
     "sqlite": (),
 }
 # Fragments of driver messages -> what to do (the first match wins).
+# Most specific first: each names the cause the server gave, not every possible one.
 _HINTS: Hints = (
-    (("password authentication failed", "access denied"), "check the user and password in {dsn}"),
+    (
+        ('role "',),  # PostgreSQL: FATAL: role "x" does not exist
+        "the server at {where} has no role {user}: check the user in {dsn}, or create the "
+        "role (README: Databases, a user for parity)",
+    ),
+    (
+        ('database "', "unknown database"),  # database "x" does not exist / 1049
+        "the server at {where} has no database {database}: check the database name in {dsn} "
+        "(psql -l, or SHOW DATABASES, lists them)",
+    ),
+    (
+        ("password authentication failed", "access denied"),
+        "the server at {where} refused user {user}: a wrong password, or (MariaDB/MySQL) a user "
+        "unknown from this host; check the user and password in {dsn}",
+    ),
+    (
+        ("no pg_hba.conf entry",),
+        "the server at {where} does not accept {user} from this host: add a pg_hba.conf entry",
+    ),
     (
         ("timeout", "canceling statement", "max_statement_time", "interrupted"),
         "the database did not answer within timeout_s; raise it, or check for long-held locks",
     ),
     (
-        (
-            "connection refused",
-            "can't connect",
-            "could not connect",
-            "no such host",
-            "name or service not known",
-            "connection timed out",
-        ),
-        "is the database server running and reachable at {where}?",
+        ("connection refused",),
+        "nothing accepts connections at {where}: is the database server running, on that port?",
     ),
-    (("does not exist", "unknown database"), "check the database name in {dsn}"),
+    (
+        ("no such host", "name or service not known", "could not translate host name"),
+        "the host in {dsn} does not resolve: check its spelling and this machine's DNS",
+    ),
+    (
+        ("connection timed out", "can't connect", "could not connect"),
+        "no answer from {where}: is the database server reachable from here (firewall, VPN)?",
+    ),
     (("permission denied", "command denied"), "grant the user read access to the catalog"),
 )
 
@@ -152,8 +171,15 @@ class SqlCollector(Collector[SqlOptions]):
         if dsn is not None:
             text = dsn.scrub(text)
         where = f"{dsn.host or 'localhost'}:{dsn.port or ''}".rstrip(":") if dsn else "?"
-        shown_dsn = f"${self.options.dsn_env}" if self.options.dsn_env else "dsn"
-        hint = hint_for(text, _HINTS, dsn=shown_dsn, where=where)
+        shown_dsn = f"${self.options.dsn_env}" if self.options.dsn_env else "the source's dsn"
+        hint = hint_for(
+            text,
+            _HINTS,
+            dsn=shown_dsn,
+            where=where,
+            user=repr(dsn.user) if dsn and dsn.user else "(none given)",
+            database=repr(dsn.database) if dsn else "?",
+        )
         return CollectorError(f"{dsn.shown if dsn else 'database'}: {text}", hint=hint)
 
 

@@ -25,8 +25,24 @@ FORMATTERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# `-f md` means what `-o report.md` means: every extension names its format too.
+ALIASES: dict[str, str] = {
+    ext.lstrip("."): name
+    for name, (_, _, exts) in FORMATTERS.items()
+    for ext in exts
+    if ext.lstrip(".") not in FORMATTERS
+}
+FORMAT_NAMES: tuple[str, ...] = (*FORMATTERS, *sorted(ALIASES))
+
+
+def canonical(name: str) -> str:
+    """A format name or alias (`md`, `txt`, `xml`) as the registry names it."""
+    low = name.lower()
+    return ALIASES.get(low, low)
+
+
 def get_formatter(name: str) -> Formatter:
-    """The formatter registered under `name` (imported on first use)."""
-    module, func, _ = FORMATTERS[name]
+    """The formatter registered under `name` or one of its aliases (imported on first use)."""
+    module, func, _ = FORMATTERS[canonical(name)]
     formatter: Formatter = getattr(import_module(module), func)
     return formatter

@@ -35,6 +35,12 @@ class Row:
         return ", ".join(dict.fromkeys(f.rule for f in self.findings))
 
     @property
+    def status(self) -> str | None:
+        """`parity audit`: new if any of its findings is new, else persisting."""
+        marks = {f.status for f in self.findings if f.status}
+        return "new" if "new" in marks else ("persisting" if marks else None)
+
+    @property
     def message(self) -> str:
         text = self.lead.message
         for f in self.findings[1:]:
@@ -50,16 +56,44 @@ def _rank(f: Finding) -> tuple[int, int, int, str, str]:
 _FLOOR = {"info": 1, "warning": 2, "error": 3}
 
 
-def rows(
-    report: Report, env: str, *, hide_waived: bool = False, min_severity: str = "info"
-) -> list[Row]:
-    """The environment's findings grouped by cause, worst group first; groups whose worst
-    finding is below `min_severity` are left out."""
+def _all_rows(report: Report, env: str, hide_waived: bool) -> list[Row]:
     groups: dict[str, list[Finding]] = {}
     for f in report.findings:
         if f.environment != env or (hide_waived and f.waived):
             continue
         groups.setdefault(f.group or f.subject, []).append(f)
-    out = [Row(tuple(sorted(fs, key=_rank))) for fs in groups.values()]
+    return [Row(tuple(sorted(fs, key=_rank))) for fs in groups.values()]
+
+
+def rows(
+    report: Report, env: str, *, hide_waived: bool = False, min_severity: str = "info"
+) -> list[Row]:
+    """The environment's findings grouped by cause, worst group first; groups whose worst
+    finding is below `min_severity` are left out."""
     floor = _FLOOR[min_severity]
-    return sorted((r for r in out if r.lead.severity.rank >= floor), key=lambda r: _rank(r.lead))
+    kept = (r for r in _all_rows(report, env, hide_waived) if r.lead.severity.rank >= floor)
+    return sorted(kept, key=lambda r: _rank(r.lead))
+
+
+def hidden(report: Report, min_severity: str) -> int:
+    """Unwaived findings `--min-severity` leaves out of a human report (the summary says how
+    many, so a filtered report never reads as a clean one)."""
+    floor = _FLOOR[min_severity]
+    return sum(
+        sum(not f.waived for f in r.findings)
+        for env in report.environments
+        for r in _all_rows(report, env, False)
+        if r.lead.severity.rank < floor
+    )
+
+
+def since_previous(report: Report) -> str | None:
+    """`parity audit`: one sentence comparing with the previous audit (None for a check)."""
+    a = report.audit
+    if a is None:
+        return None
+    when = f" ({a.previous_at:%Y-%m-%d %H:%M} UTC)" if a.previous_at else " (none stored: all new)"
+    return (
+        f"Since the previous audit{when}: {a.new} new, {a.persisting} persisting, "
+        f"{len(a.resolved)} resolved."
+    )

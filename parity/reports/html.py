@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import json
+import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from parity.findings import Report
 
-from ._groups import rows
+from ._groups import rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ th,td{border-bottom:1px solid #d0d7de;padding:.35em .5em;text-align:left;vertica
 th{background:#f6f8fa}.sev{font-weight:600;white-space:nowrap}.error{color:#cf222e}
 .warning{color:#9a6700}.info{color:#0969da}.waived{opacity:.55}.muted{color:#656d76}
 code{font-size:.9em;background:#f6f8fa;padding:0 .25em;border-radius:3px;overflow-wrap:anywhere}
-td.rules code{white-space:nowrap}
+td.rules code{white-space:nowrap}td.where{min-width:16em}td.where code{overflow-wrap:normal}
 .filters{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0;padding:.6em;background:#f6f8fa}
 .banner{padding:.6em;border-radius:4px;background:#ffebe9;border:1px solid #cf222e}
 .verdict{font-weight:600;margin:1em 0}svg text{font-size:11px;fill:#656d76}
@@ -84,8 +85,26 @@ def _checkboxes(name: str, values: list[str]) -> str:
     return f"<div><strong>{name}</strong> {boxes}</div>"
 
 
+_COLOURS = (
+    "#cf222e", "#0969da", "#1a7f37", "#9a6700", "#8250df",
+    "#bf3989", "#0a7e8c", "#6e7781", "#bc4c00", "#4c2889",
+)  # fmt: skip
+
+
+def colour(env: str) -> str:
+    """An environment's colour, the same in every report whatever else is stored (a hash of
+    its name, not its place in a list that changes when environments come and go)."""
+    return _COLOURS[zlib.crc32(env.encode()) % len(_COLOURS)]
+
+
+def _when(t: str) -> str:
+    """An axis label: several audits a day need the time, not only the date."""
+    return t[:16].replace("T", " ")
+
+
 def _chart(report: Report, trend: tuple[tuple[str, str, float], ...]) -> str:
-    """An inline SVG line per environment: score over the stored audits plus this one."""
+    """An inline SVG line per environment: score over the stored audits plus this one, a
+    marker (with its time and score) on each audit, times along the axis."""
     points = [*trend]
     points += [
         (report.generated_at.isoformat(), p.environment, p.score) for p in report.score.pairs
@@ -93,29 +112,48 @@ def _chart(report: Report, trend: tuple[tuple[str, str, float], ...]) -> str:
     times = sorted({t for t, _, _ in points})
     if len(times) < 2:
         return '<p class="muted">The drift chart appears once two audits are stored.</p>'
-    w, h, pad = 900, 220, 30
+    w, h, pad = 900, 240, 34
     x = {t: pad + i * (w - 2 * pad) / (len(times) - 1) for i, t in enumerate(times)}
-    colours = ["#cf222e", "#0969da", "#1a7f37", "#9a6700", "#8250df", "#bf3989"]
+
+    def y(score: float) -> float:
+        return pad + (100 - score) * (h - 2 * pad - 20) / 100
+
     lines = []
-    envs = sorted({e for _, e, _ in points})
-    for i, env in enumerate(envs):
+    for i, env in enumerate(sorted({e for _, e, _ in points})):
         own = sorted((t, s) for t, e, s in points if e == env)
-        path = " ".join(f"{x[t]:.1f},{pad + (100 - s) * (h - 2 * pad) / 100:.1f}" for t, s in own)
-        colour = colours[i % len(colours)]
-        lines.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{path}">'
-            f"<title>{_e(env)}</title></polyline>"
-            f'<text x="{w - pad + 4}" y="{14 + 14 * i}" style="fill:{colour}">{_e(env)}</text>'
+        c = colour(env)
+        path = " ".join(f"{x[t]:.1f},{y(s):.1f}" for t, s in own)
+        marks = "".join(
+            f'<circle class="point" cx="{x[t]:.1f}" cy="{y(s):.1f}" r="3.5" fill="{c}">'
+            f"<title>{_e(env)} {_e(_when(t))}: {s:g}</title></circle>"
+            for t, s in own
         )
-    axis = (
-        f'<text x="2" y="{pad}">100</text><text x="2" y="{h - pad}">0</text>'
-        f'<text x="{pad}" y="{h - 6}">{_e(times[0][:10])}</text>'
-        f'<text x="{w - pad - 60}" y="{h - 6}">{_e(times[-1][:10])}</text>'
+        lines.append(
+            f'<polyline fill="none" stroke="{c}" stroke-width="2" points="{path}">'
+            f"<title>{_e(env)}</title></polyline>{marks}"
+            f'<text x="{w - pad + 8}" y="{14 + 14 * i}" style="fill:{c}">{_e(env)}</text>'
+        )
+    step = max(1, -(-len(times) // 6))  # at most about six time labels
+    ticks = sorted({*times[::step], times[-1]})
+    axis = f'<text x="2" y="{y(100) + 4:.1f}">100</text><text x="12" y="{y(0) + 4:.1f}">0</text>'
+    axis += "".join(
+        f'<text class="tick" x="{x[t]:.1f}" y="{h - 8}" text-anchor="middle">{_e(_when(t))}</text>'
+        for t in ticks
     )
     return (
-        f'<svg role="img" aria-label="drift score over time" width="{w + 90}" height="{h}" '
-        f'viewBox="0 0 {w + 90} {h}">{axis}{"".join(lines)}</svg>'
+        f'<svg role="img" aria-label="drift score over time" width="{w + 100}" height="{h}" '
+        f'viewBox="0 0 {w + 100} {h}">{axis}{"".join(lines)}</svg>'
     )
+
+
+def _where(source: str | None) -> str:
+    """A location that wraps only after a path separator or a colon, never inside a name."""
+    if not source:
+        return ""
+    text = _e(source)
+    for sep in ("/", ":", ","):
+        text = text.replace(sep, sep + "<wbr>")
+    return f"<code>{text}</code>"
 
 
 def render_html(
@@ -159,10 +197,14 @@ def render_html(
     parts.append("</table><h2>Drift over time</h2>")
     parts.append(_chart(report, opts.trend))
     if report.audit is not None:
-        parts.append(
-            f"<p>Since the previous audit: <strong>{report.audit.new}</strong> new, "
-            f"{report.audit.persisting} persisting, {len(report.audit.resolved)} resolved.</p>"
-        )
+        parts.append(f"<p>{_e(since_previous(report))}</p>")
+        if report.audit.resolved:
+            parts.append('<h2>Resolved since the previous audit</h2><ul class="resolved">')
+            parts += [
+                f"<li>{_e(f.environment)}: <code>{_e(f.rule)}</code> {_e(f.message)}</li>"
+                for f in report.audit.resolved
+            ]
+            parts.append("</ul>")
     categories = sorted({f.category for f in report.findings})
     parts.append('<h2>Findings (<span id="shown">0</span> shown)</h2><div class="filters">')
     parts.append(_checkboxes("severity", ["error", "warning", "info"]))
@@ -183,7 +225,7 @@ def render_html(
                 f'<td class="sev {_e(f.severity.value)}">{_e(f.severity.value)}'
                 f"{' (waived)' if row.waived else ''}{status}</td>"
                 f'<td>{_e(env)}</td><td class="rules"><code>{_e(row.rules)}</code></td>'
-                f"<td>{_e(row.message)}</td><td><code>{_e(f.source or '')}</code></td>"
+                f'<td>{_e(row.message)}</td><td class="where">{_where(f.source)}</td>'
                 f"<td>{_e(f.suggestion or '')}</td></tr>"
             )
     parts.append("</table>")

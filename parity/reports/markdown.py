@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from parity.findings import Report
 
-from ._groups import Row, rows
+from ._groups import Row, hidden, rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
@@ -24,8 +24,9 @@ def _cell(text: str | None) -> str:
 
 
 def _row(r: Row) -> str:
+    mark = f"**{r.status}** · " if r.status else ""
     return (
-        f"| {_ICON[r.lead.severity]} | `{_cell(r.rules)}` | {_cell(r.message)} "
+        f"| {_ICON[r.lead.severity]} | `{_cell(r.rules)}` | {mark}{_cell(r.message)} "
         f"| `{_cell(r.lead.source)}` | {_cell(r.lead.suggestion)} |"
     )
 
@@ -50,7 +51,21 @@ def render_markdown(
         active = [f for f in report.findings if f.environment == p.environment and not f.waived]
         counts = [sum(1 for f in active if f.severity == s) for s in ("error", "warning", "info")]
         out.append(f"| {p.environment} | {p.score:g} | " + " | ".join(map(str, counts)) + " |")
+    previous = since_previous(report)
+    if previous:
+        out += ["", previous]
+    below = hidden(report, opts.min_severity)
+    if below:
+        out += ["", f"{below} finding(s) below {opts.min_severity} hidden by --min-severity."]
     tail: list[str] = []
+    if report.audit is not None and report.audit.resolved:
+        tail += ["", "## Resolved since the previous audit", ""]
+        tail += [
+            f"- ✅ **{f.environment}** `{f.rule}`: {_cell(f.message)}"
+            for f in report.audit.resolved[:50]
+        ]
+        if len(report.audit.resolved) > 50:
+            tail.append(f"- … and {len(report.audit.resolved) - 50} more (see the JSON report)")
     if report.identities:
         tail += ["", "## Identities factored out", ""]
         tail += [f"- **{n.environment}**: {_cell(str(n))}" for n in report.identities[:10]]

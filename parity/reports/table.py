@@ -3,13 +3,12 @@ says where to look and how to fix it. Rendered by hand (linear time), sized to t
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from parity.findings import Report
 
-from ._groups import rows
+from ._groups import hidden, rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
@@ -75,18 +74,20 @@ def render_table(
             sev = _MARK[r.lead.severity] + ("*" if r.waived else "")
             sev = f"{_COLOR[r.lead.severity]}{sev:<5}{_RESET}" if opts.color else f"{sev:<5}"
             rule_lines = _wrap(r.rules, rule_w)
-            text = _wrap(r.message, text_w)
+            text = _wrap(f"[{r.status}] {r.message}" if r.status else r.message, text_w)
             hint, where = r.lead.suggestion, r.lead.source
             if hint:
                 text += _wrap(f"→ {hint}", text_w)
-            if where:  # a locator may be split; an image reference in a message never is
-                located = f"at {where}"
-                text += [located] if len(located) <= text_w else textwrap.wrap(located, text_w)
+            located = f"at {where}" if where else ""
+            if located and len(located) <= text_w:
+                text.append(located)
             for i in range(max(len(rule_lines), len(text))):
                 left = sev if i == 0 else " " * 5
                 rule = rule_lines[i] if i < len(rule_lines) else ""
                 body = text[i] if i < len(text) else ""
                 out.append(f"{left} {rule:<{rule_w}}  {body}".rstrip())
+            if located and len(located) > text_w:  # a path is never split: a line of its own
+                out.append(f"{'':6}{located}")
     if report.errors:
         out.append("")
         out.append("Collection errors (the audit is incomplete):")
@@ -102,13 +103,26 @@ def render_table(
             out += ["  " + lines[0], *("    " + ln for ln in lines[1:])]
         if len(report.identities) > 10:
             out.append(f"  … and {len(report.identities) - 10} more (see the JSON report)")
+    if report.audit is not None and report.audit.resolved:
+        out.append("")
+        out.append("Resolved since the previous audit:")
+        for f in report.audit.resolved[:20]:
+            lines = _wrap(f"{f.environment}: {f.rule}: {f.message}", opts.width - 4)
+            out += ["  ✓ " + lines[0], *("    " + ln for ln in lines[1:])]
+        if len(report.audit.resolved) > 20:
+            out.append(f"  … and {len(report.audit.resolved) - 20} more (see the JSON report)")
     s = report.summary
     out.append("")
+    below = hidden(report, opts.min_severity)
     out.append(
         f"{count(s.unwaived, 'finding')} ({count(s.by_severity.get('error', 0), 'error')}, "
         f"{count(s.by_severity.get('warning', 0), 'warning')}, "
         f"{s.by_severity.get('info', 0)} info), {s.waived} waived (*)"
+        + (f"; {below} hidden by --min-severity {opts.min_severity}" if below else "")
     )
+    previous = since_previous(report)
+    if previous:
+        out.append(previous)
     out.append(f"overall score {report.score.overall:g}/100")
     if opts.verdict:
         out.append(opts.verdict)

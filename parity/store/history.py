@@ -170,12 +170,24 @@ class History:
         entries = self.entries(env)
         return self.load(entries[-1]) if entries else None
 
-    def prune(self, keep: int | None, keep_days: int | None, now: datetime) -> list[Entry]:
-        """Delete snapshots beyond the newest `keep` or older than `keep_days`; the latest
-        snapshot of every environment is always kept. Returns what was deleted."""
+    def prune(
+        self,
+        keep: int | None,
+        keep_days: int | None,
+        now: datetime,
+        *,
+        dry_run: bool = False,
+        only: str | None = None,
+    ) -> list[Entry]:
+        """Delete snapshots beyond the newest `keep` or older than `keep_days` (of one
+        environment with `only`); the latest snapshot of every environment is always kept.
+        Returns what was (with `dry_run`: would be) deleted."""
         deleted: list[Entry] = []
-        self.objects.sweep((now - timedelta(hours=1)).timestamp())  # killed audits' temp files
+        if not dry_run:
+            self.objects.sweep((now - timedelta(hours=1)).timestamp())  # killed audits' temps
         for env in self.environments():
+            if only is not None and env != only:
+                continue
             entries = self.entries(env)
             older = entries[:-1]  # never the latest
             doomed = set()
@@ -186,8 +198,9 @@ class History:
                 doomed |= {e.key for e in older if e.collected_at < cutoff}
             for e in older:
                 if e.key in doomed:
-                    self.objects.delete(e.index_key)  # index first: no dangling entry
-                    self.objects.delete(e.key)
+                    if not dry_run:
+                        self.objects.delete(e.index_key)  # index first: no dangling entry
+                        self.objects.delete(e.key)
                     deleted.append(e)
         return deleted
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from parity.classify import key_words
 from parity.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
-from parity.secrets import key_mismatch
 
 from ._display import REDACTED, once_per_source, where
 from .interface import Draft, RuleContext, rule
@@ -104,19 +103,3 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
                     suggestion="move the value into the secret store and reference it",
                     source=found.source,
                 )
-
-
-@rule("fingerprint-key-mismatch")
-def fingerprint_key_mismatch(ctx: RuleContext) -> Iterator[Draft]:
-    """Snapshots fingerprinted under different keys: shared credentials are invisible."""
-    ids_of = ctx.key_ids()
-    ref_ids = ", ".join(sorted(ids_of[ctx.reference]))
-    for env, ids in sorted(key_mismatch(ctx.snapshots, ctx.reference, ids_of).items()):
-        yield Draft(
-            env,
-            f"fingerprints:{env}",
-            f"{env}'s secrets were fingerprinted with key {', '.join(sorted(ids))} and "
-            f"{ctx.reference}'s with {ref_ids}: secret-shared cannot compare them, so the "
-            "secret audit is incomplete",
-            suggestion="collect every environment with the same PARITY_FINGERPRINT_KEY",
-        )

@@ -62,8 +62,9 @@ def test_unknown_connection_table_is_a_config_error(tree) -> None:
 
 
 def test_unknown_format_is_a_usage_error(tree) -> None:
-    assert cli("check", "-c", project(tree), "-f", "xml").code == 2
-    assert cli("rules", "-f", "xml").code == 2
+    bad = cli("check", "-c", project(tree), "-f", "yaml")
+    assert bad.code == 2 and "'yaml' is not one of" in bad.err and "--format" in bad.err
+    assert cli("rules", "-f", "yaml").code == 2
 
 
 def test_exit_2_on_config_errors(tree) -> None:

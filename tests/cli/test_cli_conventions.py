@@ -146,15 +146,24 @@ def test_progress_is_one_rewritten_line_on_a_tty_and_absent_when_piped() -> None
     assert "collecting" not in piped.err
 
 
-def _bash_complete(words: list[str]) -> list[str]:
-    """What `parity completion bash` offers for the last word of `words` (real bash)."""
+def _bash_complete(words: list[str], cwd: Path | None = None) -> list[str]:
+    """What `parity completion bash` offers for the last word of `words`: real bash running
+    the script, which asks the installed `parity` (typer's completion) for the candidates."""
     script = cli("completion", "bash").out
     line = " ".join(f"'{w}'" for w in words)
     probe = (
         f"{script}\nCOMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
-        'COMPREPLY=(); _parity_complete; printf "%s\\n" "${COMPREPLY[@]}"'
+        'COMPREPLY=(); _parity_completion parity; printf "%s\\n" "${COMPREPLY[@]}"'
     )
-    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True)
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    out = subprocess.run(
+        ["bash", "-c", probe],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PATH": path},
+    )
     return out.stdout.split()
 
 
@@ -168,16 +177,31 @@ def test_bash_completion_offers_commands_options_and_values() -> None:
         "never",
     ]
     assert "markdown" in _bash_complete(["parity", "diff", "a", "b", "-f", "m"])
-    assert _bash_complete(["parity", "check", "-c", ""]) == []  # files: the shell's own
+    # Environment names come from the project's parity.toml, and none without one.
+    assert _bash_complete(["parity", "prune", "--env", ""], cwd=SAMPLE) == [
+        "production",
+        "staging",
+        "canary",
+    ]
+    assert _bash_complete(["parity", "history", "s"], cwd=SAMPLE) == ["staging"]
+    assert _bash_complete(["parity", "snapshot", ""], cwd=SAMPLE.parent / "tests") == []
 
 
 def test_completion_scripts_for_each_shell() -> None:
-    fish = cli("completion", "fish").out
-    assert "-a check" in fish and "-l fail-on" in fish and "'error warning info never'" in fish
+    fish = cli("completion", "fish")
+    assert fish.code == 0 and "complete --command parity" in fish.out
+    assert "_PARITY_COMPLETE=complete_fish" in fish.out
     zsh = cli("completion", "zsh")
-    assert zsh.code == 0 and "bashcompinit" in zsh.out and "_parity_complete" in zsh.out
+    assert (
+        zsh.code == 0
+        and "#compdef parity" in zsh.out
+        and "_PARITY_COMPLETE=complete_zsh" in zsh.out
+    )
+    assert cli("completion", "bash").out.endswith(
+        "complete -o default -F _parity_completion parity\n"
+    )
     bad = cli("completion", "tcsh")
-    assert bad.code == 2 and "is not one of bash, zsh, fish" in bad.err
+    assert bad.code == 2 and "'tcsh' is not one of 'bash', 'zsh', 'fish'" in bad.err
 
 
 def test_usage_errors_are_one_line_and_name_the_command() -> None:
@@ -191,7 +215,7 @@ def test_usage_errors_are_one_line_and_name_the_command() -> None:
     assert option.code == 2 and option.err.count("\n") == 1
     assert "--bogus" in option.err and "(see parity check -h)" in option.err
     keep = cli("prune", "--keep", "0")
-    assert keep.code == 2 and "--keep" in keep.err and "less than 1" in keep.err
+    assert keep.code == 2 and "--keep" in keep.err and "greater than or equal to 1" in keep.err
     bare = cli()
     assert bare.code == 2 and "Usage: parity" in bare.out and bare.err == ""
 
@@ -201,7 +225,8 @@ def test_fail_on_from_the_environment_is_checked_like_the_flag(monkeypatch) -> N
     assert cli("check", "-c", CFG).code == 0
     monkeypatch.setenv("PARITY_FAIL_ON", "sometimes")
     r = cli("check", "-c", CFG)
-    assert r.code == 2 and "--fail-on (from PARITY_FAIL_ON)" in r.err
+    assert r.code == 2 and "'--fail-on' (env var: 'PARITY_FAIL_ON')" in r.err
+    assert "'sometimes' is not one of 'error', 'warning', 'info', 'never'" in r.err
     assert cli("check", "-c", CFG, "--fail-on", "never").code == 0  # the flag wins
 
 

@@ -40,20 +40,34 @@ def test_configured_environment_without_snapshot_is_incomplete(tmp_path: Path) -
     assert narrowed.code == 0
 
 
-def test_snapshots_under_different_keys_are_a_finding_and_incomplete(
+def test_snapshots_under_different_keys_are_a_usage_error_naming_the_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Not "INCOMPLETE: 0 sources could not be read" (exit 3, retrying changes nothing): the
+    snapshots cannot be compared for shared secrets until one key made them all."""
     cfg = project(tmp_path)
     snaps = tmp_path / "snaps"
     monkeypatch.setenv("PARITY_FINGERPRINT_KEY", "first-key-0123456789abcdef")
     cli("snapshot", "production", "-c", cfg, "-o", str(snaps / "production.json"))
     monkeypatch.setenv("PARITY_FINGERPRINT_KEY", "second-key-0123456789abcdef")
     cli("snapshot", "staging", "-c", cfg, "-o", str(snaps / "staging.json"))
+    ids = {
+        env: json.loads((snaps / f"{env}.json").read_text())["records"]
+        for env in ("production", "staging")
+    }
+    key_of = {
+        env: next(r["fingerprint"].split(":")[1] for r in recs if r.get("fingerprint"))
+        for env, recs in ids.items()
+    }
+    assert key_of["production"] != key_of["staging"]
     r = cli("check", "-c", cfg, "--snapshots", str(snaps), "-f", "json")
-    report = json.loads(r.out)
-    assert r.code == 3 and not report["complete"]
-    rules = {f["rule"] for f in report["findings"]}
-    assert "fingerprint-key-mismatch" in rules and "secret-shared" not in rules
+    assert r.code == 2 and r.out == ""
+    assert "secret fingerprints were made with different keys" in r.err
+    assert f"production with key {key_of['production']}" in r.err
+    assert f"staging with key {key_of['staging']}" in r.err
+    assert "PARITY_FINGERPRINT_KEY" in r.err
+    diff = cli("diff", str(snaps / "production.json"), str(snaps / "staging.json"))
+    assert diff.code == 2 and key_of["staging"] in diff.err
 
 
 def test_same_key_sees_the_shared_secret(tmp_path: Path) -> None:

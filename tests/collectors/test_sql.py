@@ -186,3 +186,37 @@ def test_mariadb_read_only_session_wrong_password_and_secret_dsn(
             with admin.cursor() as cur:
                 cur.execute("DROP USER IF EXISTS 'parity_ro'@'%'")
             admin.close()
+
+
+@pytest.mark.parametrize(
+    ("dsn", "cause"),
+    [
+        (
+            "postgresql://parity_no_such_role@127.0.0.1:5432/postgres",
+            "has no role 'parity_no_such_role'",
+        ),
+        (
+            "postgresql://postgres@127.0.0.1:5432/parity_no_such_db",
+            "has no database 'parity_no_such_db'",
+        ),
+        ("mysql://root@127.0.0.1:3306/parity_no_such_db", "has no database 'parity_no_such_db'"),
+        ("mysql://parity_no_such_user@127.0.0.1:3306/mysql", "refused user 'parity_no_such_user'"),
+        ("postgresql://postgres@127.0.0.1:{port}/postgres", "nothing accepts connections at"),
+        ("mysql://root@127.0.0.1:{port}/x", "nothing accepts connections at"),
+    ],
+)
+def test_connection_hints_name_the_real_cause(tree: Any, dsn: str, cause: str) -> None:
+    """Against the real servers: an unknown role, an unknown database, a refused login and a
+    closed port are four different fixes, and the hint names the one the server gave."""
+    from aws_env import free_port
+
+    dsn = dsn.format(port=free_port())
+    root = tree(
+        {
+            "parity.toml": f"[environments.production]\nsources = [{{ type = 'sql', dsn = '{dsn}' }}]\n"
+        }
+    )
+    r = cli("snapshot", "production", "-c", str(root / "parity.toml"), "-o", str(root / "s.json"))
+    assert r.code == 3
+    hint = next(line for line in r.err.splitlines() if line.strip().startswith("hint:"))
+    assert cause in hint, r.err

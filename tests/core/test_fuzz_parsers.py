@@ -109,3 +109,27 @@ def test_yaml_goes_through_libyaml_and_falls_back_for_redefined_anchors() -> Non
     assert nodes[0].value[1][1].value[0][0].start_mark.line == 2  # `c` on line 3
     docs = load_yaml_documents("a: &x 1\nb: *x\nc: &x 2\nd: *x\n", "y.yaml")
     assert docs == [{"a": 1, "b": 1, "c": 2, "d": 2}]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "wording"),
+    [
+        ("a: [1, 2\nb: s3cr3t-Value\n", 2, "expected ',' or ']' (while parsing a flow sequence)"),
+        ("a:\n  b: 1\n c: s3cr3t-Value\n", 3, "did not find expected key (while parsing a block"),
+        ("a: *s3cr3t-Value\n", 1, "found undefined alias"),
+        ("k: !!python/name:s3cr3t-Value x\n", 1, "could not determine a constructor"),
+    ],
+)
+def test_yaml_errors_keep_the_parsers_wording_but_never_the_text(
+    text: str, line: int, wording: str
+) -> None:
+    """`expected ',' or ']'` says what is wrong; a quoted word or value (a tag, an alias, a
+    scalar) may be the secret and is elided."""
+    from parity.errors import ParseError
+    from parity.yamlio import load_yaml_documents
+
+    with pytest.raises(ParseError) as caught:
+        load_yaml_documents(text, "v.yaml")
+    message = str(caught.value)
+    assert message.startswith(f"v.yaml:{line}: invalid YAML: ")
+    assert wording in message and "s3cr3t" not in message

@@ -24,7 +24,6 @@ ALL_RULES_BUT_FAILED = set(RULES) - {
     "collector-failed",
     "nothing-matched",
     "declared-vs-running",  # needs a live engine
-    "fingerprint-key-mismatch",  # needs snapshots made under two keys
 }
 
 

@@ -1,7 +1,7 @@
-"""The CLI's plumbing: the one error handler, option types, how a report is shown.
+"""The CLI's plumbing: the one error handler, where output goes, how a report is shown.
 
-Kept apart from the commands (parity/cli.py) so each stays small; nothing here runs at import
-beyond defining types.
+Kept apart from the commands (parity/cli/gate.py, audit.py, tools.py) so each stays small;
+nothing here runs at import beyond defining types.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import typer
+
 from parity import __version__
-from parity.cli_args import Exit, Opt, choice
 from parity.errors import ParityError
-from parity.exitcodes import FAIL_ON_LEVELS, ExitCode, gate, verdict
-from parity.reports import FORMATTERS
+from parity.exitcodes import ExitCode, gate, verdict
+from parity.reports import FORMATTERS, canonical
 
 if TYPE_CHECKING:
     from parity.findings import Report
     from parity.policies.model import Policy
-    from parity.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,17 +46,17 @@ def handled(fn: F) -> F:
         debug = bool(kwargs.get("debug"))
         try:
             return fn(*args, **kwargs)
-        except Exit:
+        except typer.Exit:
             raise  # the commands' own way out
         except ParityError as e:
             if debug:
                 raise
             for line in str(e).splitlines():
                 say(f"parity: error: {line}")
-            raise Exit(int(e.exit_code)) from None
+            raise typer.Exit(int(e.exit_code)) from None
         except KeyboardInterrupt:
             say("parity: interrupted")
-            raise Exit(int(ExitCode.INTERRUPTED)) from None
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception as e:  # a bug: exit 4, never 1 ("findings") or a bare traceback
             if debug:
                 raise
@@ -64,86 +64,9 @@ def handled(fn: F) -> F:
                 f"parity: internal error ({type(e).__name__}) in parity {__version__}; "
                 "re-run with --debug for a traceback and report it"
             )
-            raise Exit(int(ExitCode.INTERNAL)) from None
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-LEVELS = ("info", "warning", "error")
-CONFIG = Opt(("--config", "-c"), "config", "parity.toml (default: ./parity.toml).", "FILE")
-FORMAT = Opt(
-    ("--format", "-f"),
-    "format",
-    "Report format (default: from the -o extension, else table).",
-    "FORMAT",
-    parse=choice(list(FORMATTERS)),
-    choices=tuple(FORMATTERS),
-)
-MIN_SEVERITY = Opt(
-    ("--min-severity",),
-    "min_severity",
-    "Human formats: hide findings below this severity (info, warning, error).",
-    "LEVEL",
-    default="info",
-    parse=choice(LEVELS),
-    choices=LEVELS,
-)
-HIDE_WAIVED = Opt(
-    ("--hide-waived",), "hide_waived", "Human formats: leave waived findings out.", flag=True
-)
-NO_COLOR = Opt(
-    ("--no-color",), "no_color", "No ANSI colours (also: the NO_COLOR variable).", flag=True
-)
-QUIET = Opt(("--quiet", "-q"), "quiet", "Print only the verdict line.", flag=True)
-OUTPUT = Opt(("--output", "-o"), "output", "Write here (atomically).", "FILE", parse=Path)
-OUTPUTS = Opt(
-    ("--output", "-o"),
-    "output",
-    "Write the report here (atomically); repeatable, each in the format its extension "
-    "names (.json .sarif .xml .md .prom .html .txt).",
-    "FILE",
-    parse=Path,
-    many=True,
-)
-FAIL_ON = Opt(
-    ("--fail-on",),
-    "fail_on",
-    "Lowest failing severity: error, warning, info or never (case-insensitive; "
-    "default: PARITY_FAIL_ON, else error).",
-    "LEVEL",
-    default="error",
-    parse=choice(list(FAIL_ON_LEVELS)),
-    envvar="PARITY_FAIL_ON",
-    choices=tuple(FAIL_ON_LEVELS),
-)
-ALLOW_INCOMPLETE = Opt(
-    ("--allow-incomplete",),
-    "allow_incomplete",
-    "Do not exit 3 when a source failed (collector-failed counts as an error finding).",
-    flag=True,
-)
-DEBUG = Opt(("--debug",), "debug", "Show tracebacks.", flag=True)
-HUMAN_VIEW = (MIN_SEVERITY, HIDE_WAIVED, NO_COLOR, QUIET)
-STORE = Opt(
-    ("--store",),
-    "store",
-    "Snapshot history: a directory or s3://bucket/prefix (default: settings' `store`, "
-    "`.parity/` beside the config).",
-    "URL",
-)
-ENVS = Opt(("--env", "-e"), "env", "Only these environments (repeatable).", "NAME", many=True)
-BASELINE = Opt(
-    ("--baseline",), "baseline", "Waive the findings listed in this baseline file.", "FILE"
-)
-TABLE_OR_JSON = Opt(
-    ("--format", "-f"),
-    "format",
-    "Output format.",
-    "table|json",
-    default="table",
-    parse=choice(["table", "json"]),
-    choices=("table", "json"),
-)
 
 
 def out(text: str) -> None:
@@ -183,12 +106,6 @@ def emit(text: str, output: Path | None) -> None:
         raise ConfigError(f"cannot write {output}: {why}") from e
 
 
-def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
-    from parity.pipeline import project_policy
-
-    return project_policy(settings, baseline)
-
-
 class View:
     """How a person asked to see the report: where each rendering goes and in which format
     (one per `-o`, else stdout), and how the human formats render."""
@@ -203,8 +120,9 @@ class View:
         quiet: bool = False,
     ) -> None:
         outputs = output if isinstance(output, list) else [output] if output else []
+        fmt = canonical(fmt) if fmt else None
         self.targets: list[tuple[str, Path | None]] = (
-            [(fmt or format_from(outputs[0]) or "table", outputs[0])]
+            [(fmt or _format_of(outputs[0], None), outputs[0])]
             if len(outputs) == 1
             else [(_format_of(o, fmt), o) for o in outputs]
         )
@@ -232,9 +150,13 @@ def _format_of(output: Path, fallback: str | None) -> str:
     if found is None:
         from parity.errors import ConfigError
 
+        known = ", ".join(
+            f"{name} ({' '.join(exts)})" if exts else name
+            for name, (_, _, exts) in FORMATTERS.items()
+        )
         raise ConfigError(
             f"cannot tell the format of {output} from its extension",
-            hint="use one of .json .sarif .xml .md .prom .html .txt, or give --format",
+            hint=f"give --format, or an extension of a format: {known}",
         )
     return found
 
@@ -281,12 +203,13 @@ def finish(
     code = int(gate(report, fail_on, allow, only_new))
     for fmt, output in view.targets:
         if view.quiet and output is None:
-            out(line + "\n")
             continue
         emit(render(report, view.as_format(fmt), policy, line), output)
-        if output is not None:
+        if output is not None and not view.quiet:
             say(
                 f"parity: wrote {output}: {report.summary.unwaived} findings, "
                 f"score {report.score.overall:g}, exit {code}"
             )
-    raise Exit(code)
+    if view.quiet:  # the verdict line, whether or not the reports went to files
+        out(line + "\n")
+    raise typer.Exit(code)
