@@ -8,7 +8,6 @@ scheme, loopback-or-not, port, path and query keys — what the code would do di
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -175,29 +174,6 @@ def is_identity_key(key: str) -> bool:
 def as_list(structured: Any) -> list[Any] | None:
     """A structured value that is a list, else None."""
     return structured if isinstance(structured, list) else None
-
-
-def list_delta(
-    a: list[Any],
-    b: list[Any],
-    keys_a: list[str] | None = None,
-    keys_b: list[str] | None = None,
-) -> tuple[list[str], list[str]]:
-    """(removed, added) elements of b against a, as a set, each rendered compactly.
-
-    `keys_a`/`keys_b` are the elements' comparable forms (environment names factored out),
-    so `docs.staging.x.org` is not "added" against `docs.x.org`; the elements are still shown
-    as written."""
-
-    def key(x: Any) -> str:
-        return x if isinstance(x, str) else json.dumps(x, sort_keys=True, separators=(",", ":"))
-
-    shown_a, shown_b = [key(x) for x in a], [key(x) for x in b]
-    ka, kb = keys_a or shown_a, keys_b or shown_b
-    sa, sb = set(ka), set(kb)
-    removed = {s for s, k in zip(shown_a, ka, strict=True) if k not in sb}
-    added = {s for s, k in zip(shown_b, kb, strict=True) if k not in sa}
-    return sorted(removed), sorted(added)
 
 
 UNRESOLVED = "<unresolved={}>"

@@ -19,31 +19,61 @@ from parity.values import (
     endpoint_shape,
     ids_only,
     is_identity_key,
-    list_delta,
 )
 
-from ._display import contrast, explain, short
+from ._delta import structured_delta
+from ._display import contrast
 
 # Lists whose order is meaning (a command line), compared as sequences.
 _ORDERED = re.compile(r"(^|[._\[])(args|command|entrypoint|cmd)(\]|$)", re.IGNORECASE)
 
 
 def _norm(normalizer: EnvNormalizer, env: str, x: Any) -> Any:
-    """A value with environment names, spellings and endpoint hosts factored out."""
+    """A value with environment names, spellings and endpoint hosts factored out, nested
+    lists as sets (host lists, TLS entries): what equality is decided on."""
+    if isinstance(x, list):
+        return sorted({_key(_norm(normalizer, env, v)) for v in x})
+    if isinstance(x, dict):
+        return {k: _norm(normalizer, env, v) for k, v in x.items()}
+    return _scalar(normalizer, env, x)
+
+
+def _shape(normalizer: EnvNormalizer, env: str, x: Any) -> Any:
+    """The same normalisation keeping the value's shape (lists element by element), so a
+    delta found on it points at the original value's paths."""
+    if isinstance(x, list):
+        return [_shape(normalizer, env, v) for v in x]
+    if isinstance(x, dict):
+        return {k: _shape(normalizer, env, v) for k, v in x.items()}
+    return _scalar(normalizer, env, x)
+
+
+def _scalar(normalizer: EnvNormalizer, env: str, x: Any) -> Any:
     if isinstance(x, str):
         shape = endpoint_shape(x)
         return shape if shape is not None else canonical_scalar(normalizer.strip(env, x))
     if isinstance(x, bool | int | float):
         return canonical_scalar(str(x).lower() if isinstance(x, bool) else str(x))
-    if isinstance(x, dict):
-        return {k: _norm(normalizer, env, v) for k, v in x.items()}
-    if isinstance(x, list):  # nested lists compare as sets (host lists, TLS entries)
-        return sorted({_key(_norm(normalizer, env, v)) for v in x})
     return x
 
 
 def _key(x: Any) -> str:
     return x if isinstance(x, str) else json.dumps(x, sort_keys=True, separators=(",", ":"))
+
+
+def _delta(
+    normalizer: EnvNormalizer, reference: str, env: str, a: Any, b: Any, ordered: bool
+) -> str:
+    """How structured `b` differs from `a` (known to differ once normalised)."""
+    found = structured_delta(
+        a,
+        b,
+        _shape(normalizer, reference, a),
+        _shape(normalizer, env, b),
+        ordered=ordered,
+        reference=reference,
+    )
+    return found or f"differs (vs {reference})"
 
 
 def difference(
@@ -54,25 +84,15 @@ def difference(
     if isinstance(a.structured, list) and isinstance(b.structured, list):
         na = [_norm(normalizer, reference, x) for x in a.structured]
         nb = [_norm(normalizer, env, x) for x in b.structured]
-        if _ORDERED.search(b.key):
-            if [_key(x) for x in na] == [_key(x) for x in nb]:
-                return None
-            got, want = contrast(right, left)
-            return f"{got!r} vs {want!r} in {reference}"
         ka, kb = [_key(x) for x in na], [_key(x) for x in nb]
-        if set(ka) == set(kb):
+        ordered = bool(_ORDERED.search(b.key))
+        if (ka == kb) if ordered else (set(ka) == set(kb)):
             return None
-        removed, added = list_delta(a.structured, b.structured, ka, kb)
-        parts = []
-        if added:
-            parts.append("adds " + ", ".join(short(x, 30) for x in added[:5]))
-        if removed:
-            parts.append("lacks " + ", ".join(short(x, 30) for x in removed[:5]))
-        return ("; ".join(parts) or "order differs") + f" (vs {reference})"
+        return _delta(normalizer, reference, env, a.structured, b.structured, ordered)
     if isinstance(a.structured, dict) and isinstance(b.structured, dict):
         if _norm(normalizer, reference, a.structured) == _norm(normalizer, env, b.structured):
             return None
-        return f"changed at {explain(a.structured, b.structured)}"
+        return _delta(normalizer, reference, env, a.structured, b.structured, False)
     if normalizer.same(reference, left, env, right):
         return None
     if canonical_scalar(normalizer.strip(reference, left)) == canonical_scalar(
@@ -90,18 +110,7 @@ def difference(
         sb = {canonical_scalar(normalizer.strip(env, x)) for x in lb}
         if sa == sb:
             return None
-        removed, added = list_delta(
-            la,
-            lb,
-            [canonical_scalar(normalizer.strip(reference, x)) for x in la],
-            [canonical_scalar(normalizer.strip(env, x)) for x in lb],
-        )
-        parts = []
-        if added:
-            parts.append("adds " + ", ".join(added))
-        if removed:
-            parts.append("lacks " + ", ".join(removed))
-        return "; ".join(parts) + f" (vs {reference})"
+        return _delta(normalizer, reference, env, la, lb, False)
     got, want = contrast(right, left)
     return f"{got!r} vs {want!r} in {reference}"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any
 
 from parity.model import ConfigEntry, Image, SecretRef
 
@@ -65,32 +64,6 @@ def img(i: Image) -> str:
     """Short image label: registry host dropped, digest abbreviated."""
     out = image_name(i.repository) + (f":{i.tag}" if i.tag else "")
     return out + (f"@{i.digest[:19]}…" if i.digest else "")
-
-
-def changed_paths(a: Any, b: Any, prefix: str = "") -> list[str]:
-    """Dotted paths where two JSON-like values differ (mappings by key, lists by position)."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        out: list[str] = []
-        for k in sorted(set(a) | set(b), key=str):
-            path = f"{prefix}.{k}" if prefix else str(k)
-            if k not in a or k not in b:
-                out.append(path)
-            else:
-                out.extend(changed_paths(a[k], b[k], path))
-        return out
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        out = []
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            out.extend(changed_paths(x, y, f"{prefix}.{i}" if prefix else str(i)))
-        return out
-    return [] if a == b else [prefix or "(root)"]
-
-
-def explain(a: Any, b: Any) -> str:
-    """Which paths of two structured values differ, first five."""
-    paths = changed_paths(a, b)
-    shown = ", ".join(paths[:5])
-    return shown + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else "")
 
 
 _LINE = re.compile(r":\d+$")

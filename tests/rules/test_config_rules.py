@@ -409,3 +409,51 @@ def test_a_name_inside_the_environments_own_project_is_its_own_resource() -> Non
         c("PREFIX", "gcr.io/shop-prod-481516/r2d-staging-legacy-"),  # a legacy name, own project
     )
     assert rules_hit(report_for(prod), "cross-env-reference") == []
+
+
+def _structured_drift(key: str, prod: object, stg: object) -> str:
+    def entry(value: object) -> ConfigEntry:
+        return ConfigEntry("values", key, json.dumps(value), "v.yaml:1", structured=value)
+
+    r = report_for(snap("production", entry(prod)), snap("staging", entry(stg)))
+    (f,) = [f for f in r.findings if f.rule == "value-drift"]
+    return f.message
+
+
+def test_structured_delta_of_lists_of_different_lengths() -> None:
+    """A command line keeps its order: the extra argument is named with its position."""
+    message = _structured_drift(
+        "command", ["gunicorn", "-w", "4"], ["gunicorn", "-w", "2", "--reload"]
+    )
+    assert "[2] is 2 (4 in production)" in message
+    assert "adds --reload" in message
+
+
+def test_structured_delta_ignores_order_of_set_like_lists() -> None:
+    assert not [
+        f
+        for f in report_for(
+            snap("production", ConfigEntry("v", "hosts", "", "v:1", structured=["a", "b", "c"])),
+            snap("staging", ConfigEntry("v", "hosts", "", "v:1", structured=["c", "a", "b"])),
+        ).findings
+        if f.rule == "value-drift"
+    ]
+    message = _structured_drift("hosts", ["a", "b", "c"], ["c", "d", "a", "b", "e"])
+    assert message == "hosts (values) differs: adds d, e (vs production)"
+
+
+def test_structured_delta_of_a_map_names_paths_with_typed_values() -> None:
+    prod = {"pool": {"size": 10, "timeout": "30s"}, "tls": True, "hosts": ["x", "y"]}
+    stg = {"pool": {"size": "ten", "timeout": "5s"}, "hosts": ["y", "x", "z"], "extra": 1}
+    message = _structured_drift("database", prod, stg)
+    assert "pool.size is 'ten' (10 in production)" in message  # a type change shows types
+    assert "pool.timeout is 5s (30s in production)" in message
+    assert "adds extra=1, z in hosts; lacks tls" in message  # hosts' order is no change
+
+
+def test_structured_delta_never_shows_a_value_under_a_secret_key() -> None:
+    message = _structured_drift(
+        "settings", {"db": {"password": "a"}}, {"db": {"password": "b"}}
+    )
+    assert "db.password is <secret: redacted>" in message
+    assert "'a'" not in message and "'b'" not in message
