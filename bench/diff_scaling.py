@@ -1,4 +1,4 @@
-"""Record aligner and diff+policy scaling vs DeepDiff, and end-to-end `parity check` time and peak memory.
+"""Record aligner and diff+policy scaling vs DeepDiff; end-to-end `parity check` time and memory.
 
 Prints figures; it asserts nothing (speed goals are read, not unit-tested). Targets (the
 performance issue), each a ratio against a baseline measured in the same run:

@@ -62,7 +62,8 @@ def main() -> None:
     sample = str(ROOT / "sample_envs" / "parity.toml")
     script = (
         "import io, sys, contextlib\nfrom parity.cli import run\n"  # the entry ends in os._exit
-        f"with contextlib.redirect_stdout(io.StringIO()):\n    run(['check', '--config', {sample!r}])\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    run(['check', '--config', {sample!r}])\n"
         f"heavy = {{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})\n"
         "print(','.join(sorted(heavy)), file=sys.stderr)"
     )

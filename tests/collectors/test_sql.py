@@ -211,11 +211,8 @@ def test_connection_hints_name_the_real_cause(tree: Any, dsn: str, cause: str) -
     from aws_env import free_port
 
     dsn = dsn.format(port=free_port())
-    root = tree(
-        {
-            "parity.toml": f"[environments.production]\nsources = [{{ type = 'sql', dsn = '{dsn}' }}]\n"
-        }
-    )
+    source = f"{{ type = 'sql', dsn = '{dsn}' }}"
+    root = tree({"parity.toml": f"[environments.production]\nsources = [{source}]\n"})
     r = cli("snapshot", "production", "-c", str(root / "parity.toml"), "-o", str(root / "s.json"))
     assert r.code == 3
     hint = next(line for line in r.err.splitlines() if line.strip().startswith("hint:"))

@@ -452,8 +452,6 @@ def test_structured_delta_of_a_map_names_paths_with_typed_values() -> None:
 
 
 def test_structured_delta_never_shows_a_value_under_a_secret_key() -> None:
-    message = _structured_drift(
-        "settings", {"db": {"password": "a"}}, {"db": {"password": "b"}}
-    )
+    message = _structured_drift("settings", {"db": {"password": "a"}}, {"db": {"password": "b"}})
     assert "db.password is <secret: redacted>" in message
     assert "'a'" not in message and "'b'" not in message
