@@ -211,6 +211,8 @@ def test_usage_errors_are_one_line_and_name_the_command() -> None:
         and typo.err
         == "parity: error: unknown command 'chek'; did you mean 'check'? (see parity -h)\n"
     )
+    close = cli("check", "--fail-of", "error")
+    assert close.code == 2 and "--fail-of" in close.err and "--fail-on" in close.err
     option = cli("check", "--bogus")
     assert option.code == 2 and option.err.count("\n") == 1
     assert "--bogus" in option.err and "(see parity check -h)" in option.err
