@@ -23,9 +23,9 @@ def peak_mb() -> float:
 
 
 def main() -> None:
-    from parity.audit import mark
+    from parity.app.audit import mark
+    from parity.app.pipeline import build_report
     from parity.model import ConfigEntry, Snapshot
-    from parity.pipeline import build_report
     from parity.reports.json_report import load_report, render_json
     from parity.settings import Settings
     from parity.store.history import History

@@ -63,7 +63,7 @@ def snapshots(ref: dict[str, str], env: dict[str, str]):
 
 
 def time_parity(ref: dict[str, str], env: dict[str, str]) -> tuple[float, int]:
-    from parity.pipeline import build_report
+    from parity.app.pipeline import build_report
     from parity.settings import Settings
 
     snaps = snapshots(ref, env)
@@ -75,7 +75,7 @@ def time_parity(ref: dict[str, str], env: dict[str, str]) -> tuple[float, int]:
 def time_align(ref: dict[str, str], env: dict[str, str]) -> float:
     """The record aligner alone (index both snapshots, align them): the step DeepDiff could
     replace, and why it does not (README, "How structure is compared")."""
-    from parity.diff import align, build_index
+    from parity.align.diff import align, build_index
 
     snaps = snapshots(ref, env)
     t = time.perf_counter()

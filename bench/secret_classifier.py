@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from parity.classify import classify
+from parity.secrets.classify import classify
 
 TABLE = Path(__file__).parent.parent / "tests" / "data" / "secrets" / "cases.tsv"
 

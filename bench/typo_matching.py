@@ -4,7 +4,7 @@ Prints, for N unrelated keys per side (plus a few real typos planted among them)
 find_typos takes and how many pairs it found. Target (issue 13): 10k x 10k in under 2 s on
 the project's machine; every size is searched fully (no silent cap on candidate pairs).
 
-Also prints where a small search stops comparing in Python (`parity.typos._PYTHON_PAIRS`):
+Also prints where a small search stops comparing in Python (`parity.align.typos._PYTHON_PAIRS`):
 the cost of one banded comparison of near-miss keys (the slow case: no early exit) against
 importing rapidfuzz in a fresh interpreter.
 
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from parity.typos import _PYTHON_PAIRS, find_typos, osa_within
+from parity.align.typos import _PYTHON_PAIRS, find_typos, osa_within
 
 
 def keys(n: int, rng: random.Random) -> list[str]:

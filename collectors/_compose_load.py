@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from parity.errors import CollectorError, ParseError
-from parity.yamlio import load_yaml_documents
+from parity.inputs.yamlio import load_yaml_documents
 
 from ._interpolate import InterpolationError, interpolate_tree
 from .dotenv import parse_dotenv

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from typing import TYPE_CHECKING, Any
 
-from parity.imageref import parse_image_ref
+from parity.align.imageref import parse_image_ref
 from parity.model import Dependency, Image, Record
 
 if TYPE_CHECKING:

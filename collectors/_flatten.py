@@ -18,58 +18,13 @@ is bounded: alias-heavy YAML ("billion laughs") stops with a ParseError instead 
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from parity.align.keys import element, join, list_identity
 from parity.errors import ParseError
-from parity.yamlio import MAX_NODES, node_count, yaml_error
-
-# kubectl strategic-merge patch keys, by list field name.
-MERGE_KEYS: dict[str, str] = {
-    "containers": "name",
-    "initContainers": "name",
-    "ephemeralContainers": "name",
-    "env": "name",
-    "volumes": "name",
-    "volumeMounts": "mountPath",
-    "volumeDevices": "devicePath",
-    "ports": "containerPort",
-    "imagePullSecrets": "name",
-    "hostAliases": "ip",
-    "topologySpreadConstraints": "topologyKey",
-    "services": "name",
-}
-COMMON_IDS = ("name", "id", "key", "app", "service")
-
-
-def list_identity(
-    path: str, items: list[Any], list_keys: Mapping[str, str] | None = None
-) -> str | None:
-    """The field that identifies the elements of a list of mappings, or None."""
-    if not items or not all(isinstance(i, Mapping) for i in items):
-        return None
-    candidates: list[str] = []
-    for glob, key in (list_keys or {}).items():
-        if fnmatch.fnmatchcase(path, glob):
-            candidates.append(key)
-    leaf = path.rsplit(".", 1)[-1].split("[", 1)[0]
-    if leaf in MERGE_KEYS:
-        candidates.append(MERGE_KEYS[leaf])
-    candidates.extend(COMMON_IDS)
-    for key in candidates:
-        values = [i.get(key) for i in items]
-        if all(isinstance(v, str | int) and v != "" for v in values) and len(
-            {str(v) for v in values}
-        ) == len(values):
-            return key
-    return None
-
-
-def join(prefix: str, key: str) -> str:
-    """`a.b` + `c` -> `a.b.c`."""
-    return f"{prefix}.{key}" if prefix else key
+from parity.inputs.yamlio import MAX_NODES, node_count, yaml_error
 
 
 @dataclass
@@ -114,7 +69,7 @@ def walk(
         ident = list_identity(prefix, values, list_keys)
         if ident is not None:
             for child, value in zip(children, values, strict=True):
-                yield from walk(tree, child, f"{prefix}[{ident}={value[ident]}]", list_keys)
+                yield from walk(tree, child, element(prefix, ident, value[ident]), list_keys)
             return
         yield prefix, values, tree.line(node)
         return

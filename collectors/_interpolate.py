@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from parity.values import UNRESOLVED, is_unresolved
+from parity.align.values import UNRESOLVED, is_unresolved
 
 __all__ = ["UNRESOLVED", "InterpolationError", "interpolate", "interpolate_tree", "is_unresolved"]
 _REF = re.compile(r"\$(?:(?P<dollar>\$)|\{(?P<braced>[^{}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))")

@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import Field
 
+from parity.align.imageref import parse_image_ref
+from parity.align.values import UNRESOLVED
 from parity.errors import CollectorError, ParseError
-from parity.imageref import parse_image_ref
 from parity.model import Image, Notice, SecretRef
-from parity.values import UNRESOLVED
 
 from ._compose_load import Project, Service, load_project
 from .dotenv import parse_dotenv

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from parity.align.keys import join
 from parity.errors import CollectorError, ParseError
+from parity.inputs.yamlio import yaml_errors, yaml_nodes
 from parity.model import ConfigEntry, RefBackend, ValueRef
-from parity.yamlio import yaml_errors, yaml_nodes
 
-from ._flatten import deep_merge, flatten, join, node_tree, walk
+from ._flatten import deep_merge, flatten, node_tree, walk
 from .interface import BaseOptions, Collector, CollectorResult
 
 Format = Literal["json", "yaml", "toml", "ini"]

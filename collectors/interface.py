@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parity.errors import CollectorError, ConfigError
 from parity.model import ConfigEntry, Notice, Record
-from parity.secrets import SecretGuard
+from parity.secrets.guard import SecretGuard
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

@@ -23,10 +23,10 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from parity.align.imageref import parse_image_ref
 from parity.errors import ParseError
-from parity.imageref import parse_image_ref
+from parity.inputs.yamlio import load_yaml_documents
 from parity.model import ConfigEntry, Image, RefBackend, SecretRef, ValueRef
-from parity.yamlio import load_yaml_documents
 
 from ._flatten import flatten
 from .interface import BaseOptions, CollectContext, Collector, CollectorResult

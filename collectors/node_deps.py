@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.classify import redact_text
 from parity.errors import CollectorError, ParseError
 from parity.model import Dependency
+from parity.secrets.classify import redact_text
 
 from .interface import Collector, CollectorResult, FileOptions
 

@@ -1,5 +1,5 @@
 """Allow `python -m parity` where the console script is not on PATH."""
 
-from parity._entry import main
+from parity.cli.entry import main
 
 main()

@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from parity.findings import Finding, Report
+    from parity.model.findings import Finding, Report
 
 
 class ExitCode(IntEnum):
@@ -43,7 +43,7 @@ def gate(report: Report, fail_on: str, allow_incomplete: bool, only_new: bool = 
     An incomplete audit exits 3 even when findings exist: "we could not see everything" is the
     more urgent message. --allow-incomplete counts collector-failed as an ordinary error finding.
     """
-    from parity.findings import Severity
+    from parity.model.findings import Severity
 
     if not report.complete and not allow_incomplete:
         return ExitCode.INCOMPLETE
@@ -63,7 +63,7 @@ def verdict(report: Report, fail_on: str, allow_incomplete: bool, only_new: bool
         return f"INCOMPLETE: {n} source{'s' if n != 1 else ''} could not be read {gate_note}"
     if code is ExitCode.OK:
         return f"PASS {gate_note}"
-    from parity.findings import Severity
+    from parity.model.findings import Severity
 
     threshold = Severity(fail_on).rank
     failing = [f for f in _counted(report, only_new) if f.severity.rank >= threshold]

@@ -259,7 +259,7 @@ def find_config(explicit: str | None) -> Path | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    from parity.inputs import read_input
+    from parity.inputs.files import read_input
 
     text = read_input(path, "config file")
     if "\r" in text.replace("\r\n", ""):

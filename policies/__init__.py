@@ -20,7 +20,7 @@ DEFAULT_PACK = "default.yaml"
 def _read_yaml(text: str, where: str) -> Any:
     """The policy document through the shared bounded loader; problems are ConfigErrors."""
     from parity.errors import ParseError
-    from parity.yamlio import load_yaml_documents
+    from parity.inputs.yamlio import load_yaml_documents
 
     try:
         docs = load_yaml_documents(text, where)
@@ -164,7 +164,7 @@ def load_policy(path: Path | None, max_bytes: int = 50 * 1024 * 1024) -> Policy:
     base = default_policy()
     if path is None:
         return base
-    from parity.inputs import read_input
+    from parity.inputs.files import read_input
 
     where = str(path)
     text = read_input(path, "policy file", max_bytes=max_bytes)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from parity.classify import redact_text
-from parity.diff import EnvIndex, PairDiff, align, build_index, mask_for
+from parity.align.diff import EnvIndex, PairDiff, align, build_index, mask_for
+from parity.align.normalize import EnvNormalizer
 from parity.errors import ConfigError
-from parity.findings import Finding, FindingGroup, IdentityNote, WaiverInfo, finding_id
 from parity.model import ConfigEntry, Kind, Snapshot
-from parity.normalize import EnvNormalizer
+from parity.model.findings import Finding, FindingGroup, IdentityNote, WaiverInfo, finding_id
+from parity.model.rules import RuleSpec
+from parity.secrets.classify import redact_text
 
-from .model import Policy, RuleSpec
+from .model import Policy
 from .rules import RULES, Draft, RuleContext
 
 
@@ -115,7 +116,7 @@ def evaluate(
         _one_per_cause(findings.values(), policy),
         key=lambda f: (order.get(f.environment, 99), -f.severity.rank, f.rule, f.subject),
     )
-    from parity.secrets import key_mismatch
+    from parity.secrets.guard import key_mismatch
 
     mismatch = key_mismatch(snapshots, reference, ctx.key_ids())
     return Evaluation(ordered, pairs, indexes, mismatch, identity_notes(ctx))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from datetime import date
 from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from parity.findings import Severity
+from parity.model.findings import Severity
+from parity.model.rules import RuleSpec, Waiver
 
 
 class _Strict(BaseModel):
@@ -21,34 +21,6 @@ class _Strict(BaseModel):
 def _globs(globs: tuple[str, ...]) -> re.Pattern[str]:
     """Globs compiled once into one regex (contracts are checked against many keys)."""
     return re.compile("|".join(fnmatch.translate(g) for g in globs))
-
-
-class RuleSpec(_Strict):
-    """A rule's stable metadata; `id` is what other tools key on."""
-
-    id: str
-    category: str
-    severity: Severity
-    enabled: bool = True
-    levels: dict[str, Severity] = Field(
-        default_factory=dict,
-        description="Severities of the rule's sub-cases (`reverse`, `moved-tag`, `major`…).",
-    )
-    title: str
-    rationale: str
-    remedy: str
-    subsumes: list[str] = Field(
-        default_factory=list,
-        description="Rules this one states the problem of: on the same subject and "
-        "environment, their finding is dropped (a cross-env-reference is not also a "
-        "value-drift).",
-    )
-
-    def severity_for(self, level: str | None) -> Severity:
-        """The sub-case's severity, else the rule's own."""
-        if level is None:
-            return self.severity
-        return self.levels.get(level, self.severity)
 
 
 class RuleOverride(_Strict):
@@ -82,30 +54,6 @@ class Contract(_Strict):
         """True when the contract applies to this key."""
         pattern = _globs(tuple(self.keys))
         return bool(pattern.match(key) or pattern.match(subject))
-
-
-class Waiver(_Strict):
-    """An accepted difference; a reason and an expiry date are mandatory."""
-
-    rule: str = Field(description="Rule id (glob allowed).")
-    subject: str = Field(default="*", description="Subject glob.")
-    environment: str = Field(default="*", description="Environment glob.")
-    reason: str = Field(min_length=3)
-    expires: date | Literal["never"] = Field(
-        description="Last day it applies; `never` only for a deliberate, permanent exception."
-    )
-
-    def expired(self, today: date) -> bool:
-        """Whether the waiver has lapsed (a `never` waiver does not)."""
-        return self.expires != "never" and self.expires < today
-
-    def matches(self, rule: str, environment: str, subject: str) -> bool:
-        """Whether this waiver covers a finding (expired or not)."""
-        return (
-            fnmatch.fnmatchcase(rule, self.rule)
-            and fnmatch.fnmatchcase(environment, self.environment)
-            and fnmatch.fnmatchcase(subject, self.subject)
-        )
 
 
 class Capacity(_Strict):

@@ -85,7 +85,7 @@ def cli(*args: str) -> Run:
 
 def report_for(*snapshots: Snapshot, policy: dict | None = None, reference: str = "production"):
     """Evaluate snapshots (no files) under the default pack plus an optional override dict."""
-    from parity.pipeline import build_report
+    from parity.app.pipeline import build_report
     from parity.policies import default_policy, merge
     from parity.policies.model import PolicyOverride
     from parity.settings import Settings

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.imageref import parse_image_ref
+from parity.align.imageref import parse_image_ref
 from parity.model import ConfigEntry, Image, Record, RefBackend, SecretRef, ValueRef
 
 from ..interface import BaseOptions, CollectContext

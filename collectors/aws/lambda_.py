@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from parity.imageref import parse_image_ref
+from parity.align.imageref import parse_image_ref
 from parity.model import Dependency, Image, Record
 
 from ..interface import BaseOptions, CollectContext

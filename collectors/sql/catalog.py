@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from parity.classify import classify, redact_text
 from parity.model import DataVolume, Dependency, MigrationHead, Record, SchemaObject
+from parity.secrets.classify import classify, redact_text
 
 if TYPE_CHECKING:
     from ..interface import CollectContext

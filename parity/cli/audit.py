@@ -87,7 +87,7 @@ def audit(
     against the previous audit, stores the report, notifies a webhook when something is new,
     and exits like `check` (or, with --fail-on-new, only on what is new)."""
     from parity.app import run_audit
-    from parity.pipeline import end_progress, stderr_progress
+    from parity.app.pipeline import end_progress, stderr_progress
     from parity.settings import load_settings
 
     view = View(format, output, min_severity, hide_waived, no_color, quiet)

@@ -58,7 +58,7 @@ def check(
 ) -> None:
     """Pre-deploy gate: collect every environment, evaluate the policy, report, exit."""
     from parity.app import run_check
-    from parity.pipeline import end_progress, stderr_progress
+    from parity.app.pipeline import end_progress, stderr_progress
     from parity.settings import load_settings
 
     view = View(format, output, min_severity, hide_waived, no_color, quiet)
@@ -86,7 +86,7 @@ def snapshot(
 ) -> None:
     """Collect one environment and write its snapshot as canonical JSON (exit 3 if incomplete)."""
     from parity.app import run_snapshot
-    from parity.pipeline import end_progress, stderr_progress
+    from parity.app.pipeline import end_progress, stderr_progress
     from parity.settings import load_settings
     from parity.store import snapshot_to_json
 
@@ -211,7 +211,7 @@ def report(
 ) -> None:
     """Re-render a saved JSON report in another format."""
     from parity.errors import SnapshotError
-    from parity.inputs import read_input
+    from parity.inputs.files import read_input
     from parity.reports.json_report import load_report
 
     view = View(format, output, min_severity, hide_waived, no_color)

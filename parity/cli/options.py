@@ -29,7 +29,7 @@ def _webhook(value: str | None) -> str | None:
     """`--notify` takes http(s) URLs only; the URL is never echoed (it may hold a token)."""
     if value is None:
         return None
-    from parity.audit import webhook_url
+    from parity.app.audit import webhook_url
 
     try:
         return webhook_url(value)

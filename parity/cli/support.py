@@ -22,7 +22,7 @@ from parity.exitcodes import ExitCode, gate, verdict
 from parity.reports import FORMATTERS, canonical
 
 if TYPE_CHECKING:
-    from parity.findings import Report
+    from parity.model.findings import Report
     from parity.policies.model import Policy
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,7 +74,7 @@ def out(text: str) -> None:
     choice, not an error: the command still ends with its verdict's exit code. A stdout that
     cannot take the text (a full disk) is an unwritable output, exit 2, never a bug report:
     a gate whose report was lost must not pass."""
-    from parity._entry import silence_stdout
+    from parity.cli.entry import silence_stdout
 
     try:
         sys.stdout.write(text)

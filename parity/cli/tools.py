@@ -81,9 +81,9 @@ def init(
     debug: Debug = False,
 ) -> None:
     """Scaffold a commented, valid parity.toml from the repository's per-environment files."""
+    from parity.app.scaffold import render as scaffold
+    from parity.app.scaffold import scan
     from parity.errors import ConfigError
-    from parity.scaffold import render as scaffold
-    from parity.scaffold import scan
 
     if not directory.is_dir():
         raise ConfigError(f"{directory} is not a directory", hint="parity init [DIR]")

@@ -1,7 +1,8 @@
 """Snapshot model: what a collector saw in one environment, in a form that diffs cheaply.
 
 Records (parity.model.records, parity.model.database) are NamedTuples; the snapshot around them,
-the findings and the report are frozen pydantic models with a published schema.
+the findings and the report (parity.model.findings) are frozen pydantic models with a published
+schema; parity.model.rules holds what a rule is (its spec) and what waives a finding.
 
 Every record class describes itself — its kind, the category it is scored under, the fields
 whose difference makes two aligned records "changed", and whether its names embed environment

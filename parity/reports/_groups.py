@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parity.findings import Finding, Report
+from parity.model.findings import Finding, Report
 
 # Within one severity, what to fix first: leaked or shared secrets, then cross-environment use.
 _IMPACT = {"secrets": 0, "collection": 1, "images": 3, "config": 4, "dependencies": 5, "data": 6}

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from parity.findings import Report
+from parity.model.findings import Report
 
 from ._location import file_location
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -14,13 +14,13 @@ import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from parity.findings import Report
+from parity.model.findings import Report
 
 from ._groups import rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1.5em;color:#1f2328}

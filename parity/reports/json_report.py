@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from parity.errors import SnapshotError
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
-from parity.findings import REPORT_SCHEMA_VERSION, Report
+from parity.model.findings import REPORT_SCHEMA_VERSION, Report
 
 from .interface import RenderOptions
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from parity.findings import Report
+from parity.model.findings import Report
 
 from ._groups import Row, hidden, rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
 _RANK = {"info": 1, "warning": 2, "error": 3}

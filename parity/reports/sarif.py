@@ -14,13 +14,13 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from parity.findings import Finding, Report
+from parity.model.findings import Finding, Report
 
 from ._location import file_location
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from parity.findings import Report
+from parity.model.findings import Report
 
 from ._groups import hidden, rows, since_previous
 from .interface import RenderOptions
 
 if TYPE_CHECKING:
-    from parity.policies.model import RuleSpec
+    from parity.model.rules import RuleSpec
 
 _MARK = {"error": "ERR", "warning": "WARN", "info": "info"}
 _COLOR = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[2m"}

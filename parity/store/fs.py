@@ -74,7 +74,7 @@ class FsStore(SnapshotStore):
         return str(path)
 
     def get(self, name: str) -> str:
-        from parity.inputs import read_input
+        from parity.inputs.files import read_input
 
         return read_input(self.directory / name, "snapshot", error=SnapshotError)
 

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from parity.model import ConfigEntry, Image, SecretRef
+from parity.secrets.classify import SECRET_SHOWN
 
 from .interface import Draft
 
-REDACTED = "<secret: redacted>"
+REDACTED = SECRET_SHOWN  # a withheld value, as findings show it
 
 
 def show(record: ConfigEntry | None) -> str | None:
@@ -26,24 +27,6 @@ def show(record: ConfigEntry | None) -> str | None:
     if record.value_ref:
         return f"<ref {record.value_ref}>"
     return REDACTED
-
-
-def short(text: str, limit: int = 40) -> str:
-    """Abbreviate digests and long values so a table cell stays readable."""
-    text = re.sub(r"(sha256:[0-9a-f]{12})[0-9a-f]{52}", r"\1…", text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
-    """Shorten two long values around where they first differ, so the difference shows."""
-    if len(a) <= limit and len(b) <= limit:
-        return a, b
-    i = 0
-    while i < min(len(a), len(b)) and a[i] == b[i]:
-        i += 1
-    start = max(0, i - 10)
-    lead = "…" if start else ""
-    return lead + short(a[start:], limit), lead + short(b[start:], limit)
 
 
 def where(r: ConfigEntry | SecretRef) -> str:

@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
+from parity.align.keys import segments
 from parity.model import ConfigEntry
-
-from ._keys import segments
 
 
 class Disjoint(NamedTuple):

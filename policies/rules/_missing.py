@@ -14,13 +14,13 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
+from parity.align.keys import segments
+from parity.align.values import canonical_scalar, effective_key, is_identity_key
 from parity.model import ConfigEntry, Kind, RequiredKey
-from parity.values import canonical_scalar, effective_key, is_identity_key
 
 from ..vocabulary import vocabulary
 from ._display import show
-from ._keys import segments
 from .capacity import is_capacity
 from .interface import RuleContext
 

@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
+from parity.align.keys import is_identity_field
 from parity.model import ConfigEntry, Kind
 
 from ..vocabulary import key_parts, vocabulary
@@ -82,15 +83,9 @@ def _start(ctx: RuleContext, r: ConfigEntry) -> int | None:
     start = vocabulary(tuple(cap.keys)).find(r.key)
     if start is None or r.structured is not None:
         return start
-    if start < len(key_parts(r.key)) - 1 and not _sizeish(r.value) and not _identity_field(r.key):
+    if start < len(key_parts(r.key)) - 1 and not _sizeish(r.value) and not is_identity_field(r.key):
         return None  # `storage.s3.bucket`: a name below a capacity word, not a size
     return start
-
-
-def _identity_field(key: str) -> bool:
-    """`env[name=WEB_CONCURRENCY].name`: the element's own identity, which goes with it."""
-    m = re.search(r"\[([^\]=]+)=[^\]]*\]\.([^.\[\]]+)$", key)
-    return m is not None and m.group(1) == m.group(2)
 
 
 def _sizeish(value: str | None) -> bool:

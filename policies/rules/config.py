@@ -6,14 +6,14 @@ import fnmatch
 import re
 from collections.abc import Iterator
 
-from parity.diff import subject_of
-from parity.identities import neutralize, substitute
+from parity.align.compare import difference
+from parity.align.diff import subject_of
+from parity.align.identities import neutralize, substitute
+from parity.align.values import canonical_scalar, contrast
 from parity.model import ConfigEntry, Kind, RefBackend, RequiredKey
-from parity.values import canonical_scalar
 
 from ..vocabulary import vocabulary
-from ._compare import difference
-from ._display import contrast, once_per_source, show, where
+from ._display import once_per_source, show, where
 from .capacity import capacity_larger, is_capacity
 from .images import is_config_image
 from .interface import Draft, RuleContext, rule
@@ -128,8 +128,8 @@ def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
 
 def own_identities_only(ctx: RuleContext, env: str, a: ConfigEntry, b: ConfigEntry) -> bool:
     """Whether a and b are equal once each environment's own identities are factored out:
-    its cloud account/project (parity.identities.own_identities) and the token pairs learned
-    from the pair's values (parity.identities.learn)."""
+    its cloud account/project (parity.align.identities.own_identities) and the token pairs learned
+    from the pair's values (parity.align.identities.learn)."""
     ids_a, ids_b, learned = ctx.identities(ctx.reference), ctx.identities(env), ctx.learned(env)
     if not (ids_a or ids_b or learned) or a.value is None or b.value is None:
         return False

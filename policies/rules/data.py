@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
 from parity.model import DataVolume, Kind
 
 from .interface import Draft, RuleContext, rule

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
 from parity.model import Kind, MigrationHead, SchemaObject
 
 from .interface import Draft, RuleContext, rule

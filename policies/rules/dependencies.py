@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
 from parity.model import Dependency, Kind
 
 from .interface import Draft, RuleContext, rule

@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
+from parity.align.normalize import containing
+from parity.align.values import effective_key, endpoint_shape, is_placeholder
 from parity.model import ConfigEntry, Kind, SecretRef
-from parity.normalize import containing
-from parity.values import effective_key, endpoint_shape, is_placeholder
 
 from ..vocabulary import vocabulary
 from .interface import Draft, RuleContext, rule

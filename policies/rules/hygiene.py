@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
+from parity.align.values import PLACEHOLDER_HINTS, canonical_scalar, is_placeholder, url_host
 from parity.model import ConfigEntry, Image, Kind, RefBackend
-from parity.values import PLACEHOLDER_HINTS, canonical_scalar, is_placeholder, url_host
 
 from ..vocabulary import vocabulary
 from .interface import Draft, RuleContext, rule

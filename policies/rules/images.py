@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parity.diff import subject_of
-from parity.imageref import parse_image_ref
+from parity.align.diff import subject_of
+from parity.align.imageref import parse_image_ref
+from parity.align.values import is_unresolved
 from parity.model import ConfigEntry, Image, Kind
-from parity.values import is_unresolved
 
 from ..model import Policy
 from ._display import image_name, img

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from parity.diff import EnvIndex, Mask, PairDiff
-from parity.identities import LearnedIdentity
+from parity.align.diff import EnvIndex, Mask, PairDiff
+from parity.align.identities import LearnedIdentity
+from parity.align.normalize import EnvNormalizer, Haystack
 from parity.model import ConfigEntry, Kind, Notice, RefBackend, SecretRef, Snapshot
-from parity.normalize import EnvNormalizer, Haystack
 
 from ..model import Policy
 
@@ -61,7 +61,7 @@ class RuleContext:
 
     def masked(self, env: str, group: tuple[str, str]) -> bool:
         """Whether a group cannot be compared between env and the reference because a source
-        that owns it failed on either side (see parity.diff.Mask)."""
+        that owns it failed on either side (see parity.align.diff.Mask)."""
         mask = self.masks.get(env)
         return bool(mask) and group in mask  # type: ignore[operator]
 
@@ -129,7 +129,7 @@ class RuleContext:
     def key_ids(self) -> dict[str, set[str]]:
         """Per environment, the ids of the keys its fingerprints were made with."""
         if "key-ids" not in self._cache:
-            from parity.secrets import key_id_of
+            from parity.secrets.guard import key_id_of
 
             self._cache["key-ids"] = {
                 e: {key_id_of(fp) for fp in {r.fingerprint for r in self.fingerprinted(e)} if fp}
@@ -155,10 +155,10 @@ class RuleContext:
 
     def identities(self, env: str) -> dict[str, str]:
         """The environment's own cloud identities (account, project, subscription, region),
-        learned from its values (see parity.identities)."""
+        learned from its values (see parity.align.identities)."""
         key = f"ids:{env}"
         if key not in self._cache:
-            from parity.identities import HINTS, own_identities
+            from parity.align.identities import HINTS, own_identities
 
             records, values, _ = self.config(env)
             texts = [records[i].value or "" for i in values.find(HINTS)]
@@ -174,10 +174,10 @@ class RuleContext:
     def learned(self, env: str) -> list[LearnedIdentity]:
         """Token pairs that alone explain several otherwise-equal values of the reference and
         env: each environment's own resource ids, account numbers, short codes (learned from
-        the changed values of the pair, see parity.identities.learn)."""
+        the changed values of the pair, see parity.align.identities.learn)."""
         key = f"learned:{env}"
         if key not in self._cache:
-            from parity.identities import learn
+            from parity.align.identities import learn
 
             pairs = [
                 (a.value, b.value)

@@ -9,10 +9,10 @@ of production's) is one finding naming the elements, not thirteen. How bad it is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from parity.align.keys import ELEMENT
 from parity.model import ConfigEntry, Kind
 
 from ._display import once_per_source
@@ -21,7 +21,6 @@ from ._missing import config_keys, describe, one_sided, verdict
 from .interface import Draft, RuleContext, rule
 
 SIBLINGS = 3  # the same key one-sided in this many elements of one list is one cause
-_ELEMENT = re.compile(r"\[[^\]=]+=[^\]]*\]")
 
 
 class _Gap(NamedTuple):
@@ -80,7 +79,7 @@ def _missing_key(ctx: RuleContext) -> Iterator[Draft]:
 def _pattern(gap: _Gap) -> str | None:
     """The key with its first list element generalized (`apps[name=x].env` -> `apps[*].env`),
     or None when the key is not inside a list element (or is the element itself)."""
-    m = _ELEMENT.search(gap.root)
+    m = ELEMENT.search(gap.root)
     if m is None or m.end() == len(gap.root):
         return None
     return gap.root[: m.start()] + "[*]" + gap.root[m.end() :]
@@ -119,7 +118,7 @@ def _draft(env: str, group: list[_Gap]) -> Draft:
     if len(group) > 1:
         pattern = _pattern(first) or first.root
         scope = first.recs[0].scope
-        elements = [_ELEMENT.search(g.root).group(0) for g in group]  # type: ignore[union-attr]
+        elements = [ELEMENT.search(g.root).group(0) for g in group]  # type: ignore[union-attr]
         names = ", ".join(elements[:8]) + (
             f" (+{len(elements) - 8} more)" if len(elements) > 8 else ""
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from parity.diff import subject_of
+from parity.align.diff import subject_of
 from parity.model import Dependency, Image, Kind
 
 from ._display import img

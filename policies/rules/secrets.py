@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from parity.classify import key_words
-from parity.diff import subject_of
+from parity.align.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
+from parity.secrets.classify import key_words
 
 from ._display import REDACTED, once_per_source, where
 from .interface import Draft, RuleContext, rule

@@ -126,7 +126,7 @@ def test_baseline_waives_todays_findings_only(tree: Any) -> None:
 
 
 def test_baseline_subjects_match_literally(tmp_path: Path) -> None:
-    from parity.baseline import load_baseline
+    from parity.app.baseline import load_baseline
 
     path = tmp_path / "b.yaml"
     path.write_text(
@@ -171,7 +171,7 @@ def test_webhook_only_when_something_is_new(tree: Any, hook: tuple[str, type[Hoo
     (root / "staging.env").write_text("WORKERS=5\nLOG_LEVEL=info\n")
     audit(root, "--notify", url)
     (body,) = handler.bodies[1:]
-    assert body["event"] == "parity.audit" and [f["subject"] for f in body["new"]] == [
+    assert body["event"] == "parity.app.audit" and [f["subject"] for f in body["new"]] == [
         "config:app:WORKERS"
     ]
 

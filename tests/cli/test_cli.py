@@ -43,12 +43,12 @@ def test_exit_1_on_findings_and_fail_on(tree) -> None:
 
 
 def test_internal_error_exits_4_with_one_line(tree, monkeypatch) -> None:
-    import parity.pipeline
+    import parity.app.pipeline
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(parity.pipeline, "build_report", broken)
+    monkeypatch.setattr(parity.app.pipeline, "build_report", broken)
     r = cli("check", "-c", project(tree))
     assert r.code == 4
     assert "internal error (RuntimeError)" in r.err and "--debug" in r.err

@@ -58,7 +58,7 @@ def test_output_extension_picks_the_format(tmp_path: Path) -> None:
 
 
 def test_markdown_stays_under_the_github_comment_limit() -> None:
-    from parity.findings import Finding
+    from parity.model.findings import Finding
     from parity.reports.interface import RenderOptions
     from parity.reports.markdown import render_markdown
 

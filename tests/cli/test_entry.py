@@ -14,7 +14,7 @@ from conftest import SAMPLE
 
 PROBE = (  # main() ends the process, so the probe reports from an atexit handler
     "import atexit, sys\n"
-    "from parity import _entry\n"
+    "from parity.cli import entry as _entry\n"
     "def report():\n"
     "    loader = sys.modules.get('pydantic.plugin._loader')\n"
     "    stub = loader is not None and getattr(loader, '__file__', None) is None\n"
@@ -50,7 +50,7 @@ def test_a_users_own_plugin_setting_gets_the_real_loader() -> None:
 def test_the_stand_in_answers_like_pydantic_with_plugins_off(monkeypatch) -> None:
     from pydantic.plugin import _loader
 
-    from parity._entry import _no_plugins
+    from parity.cli.entry import _no_plugins
 
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
     assert list(_loader.get_plugins()) == list(_no_plugins().get_plugins()) == []
@@ -58,7 +58,10 @@ def test_the_stand_in_answers_like_pydantic_with_plugins_off(monkeypatch) -> Non
 
 def _entry_run(prelude: str, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
     """`parity ARGS` through the console entry, after `prelude` ran in the same process."""
-    script = f"import sys\n{prelude}\nfrom parity import _entry\nsys.argv = {['parity', *args]!r}\n"
+    script = (
+        f"import sys\n{prelude}\nfrom parity.cli import entry as _entry\n"
+        f"sys.argv = {['parity', *args]!r}\n"
+    )
     streams = popen or {"capture_output": True}
     return subprocess.run(  # type: ignore[call-overload,no-any-return]
         [sys.executable, "-c", script + "_entry.main()\n"], text=True, check=False, **streams
@@ -91,7 +94,7 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     stands, and no BrokenPipeError or "internal error" is printed."""
     cfg = str(SAMPLE / "parity.toml")
     script = (
-        "import sys\nfrom parity import _entry\n"
+        "import sys\nfrom parity.cli import entry as _entry\n"
         f"sys.argv = ['parity', 'check', '-c', {cfg!r}, '-f', 'json']\n_entry.main()\n"
     )
     proc = subprocess.Popen(
@@ -112,7 +115,7 @@ def test_a_closed_stdout_is_a_reader_that_is_gone() -> None:
     cfg = str(SAMPLE / "parity.toml")
     script = (
         "import os, sys\nos.close(1)\n"  # as if the shell had closed it
-        "sys.stdout = None\nfrom parity import _entry\n"
+        "sys.stdout = None\nfrom parity.cli import entry as _entry\n"
         f"sys.argv = ['parity', 'check', '-c', {cfg!r}, '-q']\n_entry.main()\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.classify import classify
+from parity.secrets.classify import classify
 
 TABLE = Path(__file__).parent.parent / "data" / "secrets" / "cases.tsv"
 

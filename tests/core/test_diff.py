@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parity import typos
-from parity.diff import align, build_index, find_typos
+from parity.align import typos
+from parity.align.diff import align, build_index, find_typos
+from parity.align.normalize import EnvNormalizer
+from parity.align.typos import osa_within
 from parity.model import ConfigEntry, Dependency, Kind
-from parity.normalize import EnvNormalizer
 from parity.settings import DEFAULT_ALIASES
-from parity.typos import osa_within
 
 from conftest import snap
 

@@ -102,7 +102,7 @@ def test_policy_and_settings_loaders(tmp_path_factory: pytest.TempPathFactory, t
 
 
 def test_yaml_goes_through_libyaml_and_falls_back_for_redefined_anchors() -> None:
-    from parity.yamlio import load_yaml_documents, yaml_nodes
+    from parity.inputs.yamlio import load_yaml_documents, yaml_nodes
 
     loader, nodes = yaml_nodes("a: 1\nb:\n  c: 2\n", "x.yaml")
     assert "CSafeLoader" in [c.__name__ for c in type(loader).__mro__]
@@ -126,7 +126,7 @@ def test_yaml_errors_keep_the_parsers_wording_but_never_the_text(
     """`expected ',' or ']'` says what is wrong; a quoted word or value (a tag, an alias, a
     scalar) may be the secret and is elided."""
     from parity.errors import ParseError
-    from parity.yamlio import load_yaml_documents
+    from parity.inputs.yamlio import load_yaml_documents
 
     with pytest.raises(ParseError) as caught:
         load_yaml_documents(text, "v.yaml")

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from parity.secrets import (
+from parity.secrets.guard import (
     Fingerprinter,
     SecretGuard,
     is_secret_key,
@@ -71,7 +71,7 @@ def test_plain_values(value: str) -> None:
 
 
 def test_url_password_is_split_off() -> None:
-    from parity.classify import classify
+    from parity.secrets.classify import classify
 
     verdict = classify("DATABASE_URL", "postgres://u:p%40ss@h:5432/db")
     assert verdict == ("postgres://u:***@h:5432/db", ("p%40ss",))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from parity.app.pipeline import collect_environment
 from parity.errors import ConfigError
-from parity.pipeline import collect_environment
 from parity.settings import load_settings
 
 BASE = """

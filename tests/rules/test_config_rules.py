@@ -367,7 +367,7 @@ def test_stop_words_and_mode_keys_are_not_cross_env_references() -> None:
 
 
 def test_user_aliases_and_stop_words_extend_the_defaults() -> None:
-    from parity.normalize import EnvNormalizer
+    from parity.align.normalize import EnvNormalizer
     from parity.settings import DEFAULT_ALIASES
 
     aliases = {**DEFAULT_ALIASES, "production": ["production", "pd"]}

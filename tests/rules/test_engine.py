@@ -88,9 +88,9 @@ def test_content_digest_is_never_a_shared_secret() -> None:
 
 
 def test_every_record_kind_declares_what_the_engine_derives() -> None:
-    from parity.diff import COMPARED
+    from parity.align.diff import COMPARED
     from parity.model import CATEGORY_OF_KIND, RECORD_TYPES
-    from parity.scoring import CATEGORIES
+    from parity.policies.scoring import CATEGORIES
 
     for kind, cls in RECORD_TYPES.items():
         assert CATEGORY_OF_KIND[kind] in CATEGORIES

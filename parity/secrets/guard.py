@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from parity._secret_shapes import _KEY_HINT, _PREFIXES, _SIMPLE
-from parity.classify import classify, is_secret_key, is_secret_value
 from parity.errors import ConfigError
 from parity.model import Snapshot
+from parity.secrets.classify import classify, is_secret_key, is_secret_value
+from parity.secrets.shapes import _KEY_HINT, _PREFIXES, _SIMPLE
 
 __all__ = ["Fingerprinter", "SecretGuard", "is_secret_key", "is_secret_value"]
 
@@ -186,7 +186,7 @@ class SecretGuard:
 
     def classify(self, key: str, value: str) -> tuple[str | None, str | None]:
         """Return (storable value, fingerprint): at most one side ever holds secret material.
-        The one classifier (parity.classify) decides; the secret parts are fingerprinted."""
+        The one classifier (parity.secrets.classify) decides; the secret parts are fingerprinted."""
         if (  # the hot path, inlined: a million plain values must not pay for a call chain
             value
             and (len(value) < 20 or "." in value or ":" in value)

@@ -15,9 +15,9 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from parity.align.normalize import EnvNormalizer, containing
+from parity.align.typos import find_typos
 from parity.model import NAMED_KINDS, RECORD_TYPES, ConfigEntry, Kind, Record, Snapshot
-from parity.normalize import EnvNormalizer, containing
-from parity.typos import find_typos
 
 Group = tuple[str, str]
 

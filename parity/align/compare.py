@@ -11,18 +11,18 @@ import json
 import re
 from typing import Any
 
-from parity.model import ConfigEntry
-from parity.normalize import EnvNormalizer
-from parity.values import (
+from parity.align.normalize import EnvNormalizer
+from parity.align.values import (
     canonical_scalar,
+    contrast,
     endpoint_set,
     endpoint_shape,
     ids_only,
     is_identity_key,
 )
+from parity.model import ConfigEntry
 
-from ._delta import structured_delta
-from ._display import contrast
+from .delta import structured_delta
 
 # Lists whose order is meaning (a command line), compared as sequences.
 _ORDERED = re.compile(r"(^|[._\[])(args|command|entrypoint|cmd)(\]|$)", re.IGNORECASE)

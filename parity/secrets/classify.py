@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
+from parity.align.values import effective_key, is_placeholder
+from parity.secrets.shapes import (  # noqa: F401 (the classifier's vocabulary)
     _BEARER,
     _BOOLISH,
     _CONTENT_WORDS,
@@ -60,9 +61,9 @@ from parity._secret_shapes import (  # noqa: F401 (the classifier's vocabulary)
     _WEBHOOK,
     _WORD_SLUG,
 )
-from parity.values import effective_key, is_placeholder
 
 REDACTED = "***"
+SECRET_SHOWN = "<secret: redacted>"  # how a withheld value reads in a finding
 _FALLBACK = re.compile(r"^\$\{(?P<var>[\w.-]+):(?P<fallback>[^{}]+)\}$")
 
 

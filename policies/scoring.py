@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from parity.diff import EnvIndex, PairDiff
-from parity.findings import Finding, PairScore, Score, Severity
+from parity.align.diff import EnvIndex, PairDiff
 from parity.model import CATEGORY_OF_KIND
+from parity.model.findings import Finding, PairScore, Score, Severity
 
 CATEGORIES = ("config", "dependencies", "images", "secrets", "data", "collection")
 

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from parity import __version__
+from parity.align.normalize import EnvNormalizer
 from parity.errors import CollectorError, ConfigError, ParseError
-from parity.findings import Report, Severity, Summary, ToolInfo
 from parity.model import (
     CollectionError,
     ConfigEntry,
@@ -24,9 +24,9 @@ from parity.model import (
     SourceInfo,
     record_groups,
 )
-from parity.normalize import EnvNormalizer
-from parity.scoring import score
-from parity.secrets import SecretGuard
+from parity.model.findings import Report, Severity, Summary, ToolInfo
+from parity.policies.scoring import score
+from parity.secrets.guard import SecretGuard
 from parity.settings import Settings, expand_vars
 
 if TYPE_CHECKING:
@@ -241,7 +241,7 @@ def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
     check_environments(policy, settings.environments, str(path or "policy"))
     chosen = baseline or settings.baseline
     if chosen:
-        from parity.baseline import load_baseline
+        from parity.app.baseline import load_baseline
 
         waivers = load_baseline(settings.resolve_path(chosen), limit)
         policy = policy.model_copy(update={"waivers": [*policy.waivers, *waivers]})
@@ -339,7 +339,7 @@ def _key_mismatch(
 ) -> ConfigError:
     """Snapshots fingerprinted under different keys cannot be compared for shared secrets:
     a usage problem to fix (one key for all), not an incomplete audit to retry."""
-    from parity.secrets import key_ids
+    from parity.secrets.guard import key_ids
 
     ref = ", ".join(sorted(key_ids(snapshots[reference].records)))
     others = "; ".join(f"{env} with key {', '.join(sorted(ids))}" for env, ids in mismatch.items())

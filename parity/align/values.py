@@ -231,3 +231,21 @@ def is_placeholder(value: str | None) -> bool:
         except ValueError:
             return False
     return bool(_RESERVED_HOST.search(host.strip(".")))
+
+
+def short(text: str, limit: int = 40) -> str:
+    """Abbreviate digests and long values so a table cell stays readable."""
+    text = re.sub(r"(sha256:[0-9a-f]{12})[0-9a-f]{52}", r"\1…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
+    """Shorten two long values around where they first differ, so the difference shows."""
+    if len(a) <= limit and len(b) <= limit:
+        return a, b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    start = max(0, i - 10)
+    lead = "…" if start else ""
+    return lead + short(a[start:], limit), lead + short(b[start:], limit)

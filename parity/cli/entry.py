@@ -9,7 +9,7 @@ one question ("which plugins?") without importing the loader. Library users impo
 unaffected; tests/cli/test_entry.py checks the answer still matches pydantic's loader.
 
 The cyclic garbage collector stays off for the CLI process. Its work phases already run with
-it paused (collection and evaluation: `parity.pipeline.gc_paused`, since records are acyclic);
+it paused (collection and evaluation: `parity.app.pipeline.gc_paused`, since records are acyclic);
 what is left is start-up, whose modules, classes and pydantic schemas all live until exit, and
 which the collector traversed some 70 times for nothing (10-15 ms of a gate; peak memory of a
 1M-key run is unchanged, reference counting frees everything that is not a cycle).

@@ -1,17 +1,4 @@
-"""The application layer: what each command does, usable from Python without the CLI.
-
-`run_check`, `run_diff`, `run_snapshot`, `run_audit` and `run_baseline` take settings and
-options and return results (a report and the policy it applied, a snapshot, an audit); the
-CLI (parity/cli/) only parses arguments, calls one of them and renders what it returns. This
-is the one place that composes the stages — collection, the policy, evaluation, the history —
-so the stages never import each other upwards.
-
-    from parity.app import run_check
-    from parity.settings import load_settings
-
-    result = run_check(load_settings("parity.toml"))
-    print(result.report.summary.by_severity)
-"""
+"""What each command does: settings and options in, a result out (see parity.app)."""
 
 from __future__ import annotations
 
@@ -23,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from parity.errors import ConfigError
 
 if TYPE_CHECKING:
-    from parity.findings import Report
+    from parity.app.pipeline import Progress
     from parity.model import Snapshot
-    from parity.pipeline import Progress
+    from parity.model.findings import Report
     from parity.policies.model import Policy
     from parity.settings import Settings
     from parity.store.history import History
@@ -53,7 +40,7 @@ class AuditResult(Result):
 
 def project_policy(settings: Settings, baseline: str | None = None) -> Policy:
     """The built-in pack, the project's policy file and the baseline's waivers."""
-    from parity.pipeline import project_policy as build
+    from parity.app.pipeline import project_policy as build
 
     return build(settings, baseline)
 
@@ -68,8 +55,8 @@ def gather(
 ) -> dict[str, Snapshot]:
     """Collect the selected environments (the reference first), one snapshot each, with one
     fingerprint key for all of them."""
-    from parity.pipeline import collect_environment, gc_paused
-    from parity.secrets import SecretGuard
+    from parity.app.pipeline import collect_environment, gc_paused
+    from parity.secrets.guard import SecretGuard
 
     if not settings.environments:
         raise ConfigError(
@@ -102,7 +89,7 @@ def run_check(
     progress: Progress | None = None,
 ) -> Result:
     """The gate: collect every environment (or read saved snapshots), evaluate, report."""
-    from parity.pipeline import build_report, missing_snapshot
+    from parity.app.pipeline import build_report, missing_snapshot
     from parity.store import FsStore
 
     policy = project_policy(settings, baseline)
@@ -124,7 +111,7 @@ def run_snapshot(
     settings: Settings, environment: str, *, debug: bool = False, progress: Progress | None = None
 ) -> Snapshot:
     """One environment's snapshot (its failed sources are data in it)."""
-    from parity.pipeline import collect_environment, gc_paused
+    from parity.app.pipeline import collect_environment, gc_paused
 
     with gc_paused():
         return collect_environment(settings, environment, progress=progress, debug=debug)
@@ -162,7 +149,7 @@ def run_diff(
 ) -> Result:
     """B against A; each an environment, a snapshot file or a stored snapshot
     (`production@latest~1`): an environment against its own past is allowed."""
-    from parity.pipeline import build_report, collect_environment
+    from parity.app.pipeline import build_report, collect_environment
     from parity.store import load_snapshot
 
     def get(x: str) -> Snapshot:
@@ -205,7 +192,7 @@ def files_settings(
     per file (or directory of files of one shape), named for the environment its name names
     (else the file), the first the reference; each file's type inferred as `parity init`
     infers it unless `type_` says."""
-    from parity.scaffold import kind_of
+    from parity.app.scaffold import kind_of
     from parity.settings import Settings, validate_sources
 
     environments: dict[str, Any] = {}
@@ -234,7 +221,7 @@ def _env_names(paths: list[Path]) -> list[str]:
     """Environment names for plain files: the environment their paths name (`.env.staging`,
     `prod/values.yaml`) when that tells them apart, else the shortest tail of their paths that
     does (`a/config.yaml`, `b/config.yaml` → `a`, `b`: a common file name says nothing)."""
-    from parity.scaffold import env_of
+    from parity.app.scaffold import env_of
 
     named = [next((e for part in reversed(p.parts) if (e := env_of(part))), None) for p in paths]
     if all(named) and len(set(named)) == len(named):
@@ -249,7 +236,7 @@ def _env_names(paths: list[Path]) -> list[str]:
 
 
 def _file_source(path: Path, type_: str | None, name: str) -> dict[str, Any]:
-    from parity.scaffold import kind_of
+    from parity.app.scaffold import kind_of
 
     kind = type_ or kind_of(path)
     if kind is None:
@@ -288,9 +275,9 @@ def run_audit(
     """The nightly audit: collect (or read the latest stored snapshots), store, evaluate, mark
     each finding new / persisting / resolved against the previous audit, store the report,
     prune, notify a webhook when something is new."""
-    from parity.audit import mark
-    from parity.audit import notify as send
-    from parity.pipeline import build_report, missing_snapshot
+    from parity.app.audit import mark
+    from parity.app.audit import notify as send
+    from parity.app.pipeline import build_report, missing_snapshot
     from parity.reports.json_report import load_report, render_json
 
     history = history_of(settings, store)
@@ -330,8 +317,8 @@ def run_baseline(
     settings: Settings, *, env: list[str] | None = None, days: int = 90, debug: bool = False
 ) -> tuple[str, Report]:
     """Today's unwaived findings as a versioned baseline file's text, and the report."""
-    from parity.baseline import render_baseline
-    from parity.pipeline import build_report
+    from parity.app.baseline import render_baseline
+    from parity.app.pipeline import build_report
 
     policy = project_policy(settings)
     snaps = gather(settings, env, debug=debug, policy=policy)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.secrets import is_secret_key
-
-from ._display import REDACTED, short
+from parity.align.values import short
+from parity.secrets.classify import SECRET_SHOWN as REDACTED
+from parity.secrets.guard import is_secret_key
 
 _ADDED = ("dictionary_item_added", "iterable_item_added", "attribute_added")
 _REMOVED = ("dictionary_item_removed", "iterable_item_removed", "attribute_removed")

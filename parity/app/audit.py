@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
-from parity.findings import AuditInfo, Report
+from parity.model.findings import AuditInfo, Report
 
 
 def mark(report: Report, previous: Report | None) -> Report:
@@ -57,7 +57,7 @@ def _slack(report: Report, limit: int = 20) -> dict[str, object]:
 
 def _generic(report: Report) -> dict[str, object]:
     return {
-        "event": "parity.audit",
+        "event": "parity.app.audit",
         "reference": report.reference,
         "generated_at": report.generated_at.isoformat(),
         "complete": report.complete,

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from parity.errors import ConfigError
-from parity.findings import Report
-from parity.policies.model import Waiver
+from parity.model.findings import Report
+from parity.model.rules import Waiver
 
 BASELINE_VERSION = 1
 _GLOB = str.maketrans({"[": "[[]", "*": "[*]", "?": "[?]"})
@@ -53,8 +53,8 @@ _UPGRADERS: dict[int, Any] = {}  # version -> function upgrading a document to v
 
 def load_baseline(path: Path, max_bytes: int = 50 * 1024 * 1024) -> list[Waiver]:
     """A baseline file's waivers (subjects matched literally, never as globs)."""
-    from parity.inputs import read_input
-    from parity.yamlio import load_yaml_documents
+    from parity.inputs.files import read_input
+    from parity.inputs.yamlio import load_yaml_documents
 
     text = read_input(path, "baseline", max_bytes=max_bytes)
     docs = load_yaml_documents(text, str(path))

@@ -55,7 +55,7 @@ def found(text: str) -> list[tuple[str, str]]:
 
 def own_identities(texts: Iterable[str]) -> dict[str, str]:
     """The identity an environment's values name most, per kind."""
-    from parity.normalize import containing
+    from parity.align.normalize import containing
 
     counts: dict[str, Counter[str]] = {}
     texts = list(texts)
