@@ -54,11 +54,6 @@ class SourceConfig(BaseModel):
         """The collector-specific options (everything but type)."""
         return dict(self.model_extra or {}) | {"name": self.name}
 
-    @property
-    def scope_name(self) -> str:
-        """The alignment scope for this source's records."""
-        return self.name or self.type
-
 
 class EnvironmentConfig(BaseModel):
     """One environment: its sources, optionally its role, and connection tables.

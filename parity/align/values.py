@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from urllib.parse import urlsplit
 
 _BOOLS = {
@@ -169,11 +168,6 @@ def is_identity_key(key: str) -> bool:
     leaf = re.split(r"[./]", effective_key(key))[-1]
     words = re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", leaf)
     return any(w.lower() in _IDENTITY_WORDS for w in words if w)
-
-
-def as_list(structured: Any) -> list[Any] | None:
-    """A structured value that is a list, else None."""
-    return structured if isinstance(structured, list) else None
 
 
 UNRESOLVED = "<unresolved={}>"

@@ -90,11 +90,11 @@ def run_check(
 ) -> Result:
     """The gate: collect every environment (or read saved snapshots), evaluate, report."""
     from parity.app.pipeline import build_report, missing_snapshot
-    from parity.store import FsStore
+    from parity.store import load_directory
 
     policy = project_policy(settings, baseline)
     if snapshots is not None:
-        snaps = FsStore(snapshots).load_all()
+        snaps = load_directory(snapshots)
         wanted = settings.select(env) if settings.environments else list(snaps)
         if env and not settings.environments:
             wanted = [n for n in snaps if n in env or n == settings.reference]

@@ -18,14 +18,16 @@ from parity.errors import ConfigError, ParityError
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # parity.toml's max_file_mb default, before it is read
 
 
-def read_input(
+def read_input_bytes(
     path: Path | str,
     what: str,
     *,
     max_bytes: int = MAX_INPUT_BYTES,
     error: type[ParityError] = ConfigError,
-) -> str:
-    """The text of one of parity's own input files; every problem is `error` (exit 2)."""
+) -> bytes:
+    """The bytes of one of parity's own inputs (a config, a snapshot, a stored object): a
+    regular file within `max_bytes`, never a FIFO or device that would block or never end;
+    every problem is `error`."""
     shown = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -59,6 +61,19 @@ def read_input(
             os.close(fd)
     if len(data) > max_bytes:  # grew while being read
         raise error(f"{what} {shown} is over the {max_bytes:,}-byte limit")
+    return data
+
+
+def read_input(
+    path: Path | str,
+    what: str,
+    *,
+    max_bytes: int = MAX_INPUT_BYTES,
+    error: type[ParityError] = ConfigError,
+) -> str:
+    """The text of one of parity's own input files; every problem is `error` (exit 2)."""
+    shown = str(path)
+    data = read_input_bytes(path, what, max_bytes=max_bytes, error=error)
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise error(f"{what} {shown}:{line} is binary, not a text file")

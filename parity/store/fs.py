@@ -11,7 +11,7 @@ from pathlib import Path
 from parity.errors import SnapshotError
 from parity.model import Snapshot
 
-from .interface import SnapshotStore
+from .codec import snapshot_from_text
 
 
 def write_output(path: Path, text: str) -> None:
@@ -59,32 +59,31 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-class FsStore(SnapshotStore):
-    """Snapshots as `*.json` files in one directory."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
-
-    def location(self, name: str) -> str:
-        return str(self.directory / name) if name else str(self.directory)
-
-    def put(self, name: str, text: str) -> str:
-        path = self.directory / name
-        atomic_write(path, text)
-        return str(path)
-
-    def get(self, name: str) -> str:
-        from parity.inputs.files import read_input
-
-        return read_input(self.directory / name, "snapshot", error=SnapshotError)
-
-    def names(self) -> list[str]:
-        if not self.directory.is_dir():
-            raise SnapshotError(f"{self.directory} is not a directory of snapshots")
-        return sorted(p.name for p in self.directory.glob("*.json") if p.is_file())
-
-
 def load_snapshot(path: Path) -> Snapshot:
-    """Read one snapshot file (see FsStore.load)."""
+    """Read and validate one snapshot file."""
+    from parity.inputs.files import read_input
+
     path = Path(path)
-    return FsStore(path.parent).load(path.name)
+    return snapshot_from_text(read_input(path, "snapshot", error=SnapshotError), str(path))
+
+
+def load_directory(directory: Path) -> dict[str, Snapshot]:
+    """Every `*.json` snapshot directly in a directory (`parity check --snapshots DIR`), keyed
+    by environment: the directory is a local object store like the history's, read-only here;
+    two snapshots of one environment, or none at all, is an error."""
+    from .objects import LocalObjects
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SnapshotError(f"{directory} is not a directory of snapshots")
+    out: dict[str, Snapshot] = {}
+    for key in LocalObjects(directory).keys(""):
+        if "/" in key or not key.endswith(".json"):
+            continue
+        snap = load_snapshot(directory / key)
+        if snap.environment in out:
+            raise SnapshotError(f"{directory / key}: a second snapshot for {snap.environment!r}")
+        out[snap.environment] = snap
+    if not out:
+        raise SnapshotError(f"no snapshots in {directory}")
+    return out

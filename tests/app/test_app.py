@@ -125,3 +125,31 @@ def test_no_import_cycle_in_parity() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
+
+
+def test_the_core_imports_neither_collectors_nor_policies() -> None:
+    """model, align, secrets and inputs are the core every stage builds on: importing them
+    (and everything they import, lazily or not, at module level) loads no collector, no
+    policy and no application or CLI code."""
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "import parity.model, parity.model.findings, parity.model.rules\n"
+        "import parity.align.diff, parity.align.compare, parity.align.delta, parity.align.keys\n"
+        "import parity.align.identities, parity.align.typos, parity.align.imageref\n"
+        "import parity.secrets.classify, parity.secrets.guard, parity.inputs.yamlio\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(("
+        "'parity.collectors', 'parity.policies', 'parity.app', 'parity.cli', "
+        "'parity.reports', 'parity.store', 'parity.settings')))\n"
+        "print(','.join(bad))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+    top = Path(__file__).parents[2] / "parity"
+    for stage in ("model", "align", "secrets", "inputs"):  # lazy imports inside functions too
+        for path in (top / stage).rglob("*.py"):
+            text = path.read_text()
+            for banned in ("parity.collectors", "parity.policies", "parity.app", "parity.cli"):
+                assert f"from {banned}" not in text and f"import {banned}" not in text, path
