@@ -1,4 +1,5 @@
-"""Policies: the default rule pack (a data file) plus project overrides, and rule evaluation."""
+"""Policies: the rules (declared with their code), the pack of vocabularies and contracts
+(default.yaml), project overrides, and evaluation."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from parity.errors import ConfigError
+from parity.model.rules import RuleSpec
 
 from .model import Policy, PolicyOverride
 
@@ -48,16 +50,24 @@ def _pack_text() -> str:
     return data.decode("utf-8")
 
 
+def rule_specs() -> dict[str, RuleSpec]:
+    """Every built-in rule's spec, as declared with its code, in the order rules run."""
+    from .rules import RULES
+
+    return {rule_id: RULES[rule_id].spec for rule_id in RULES}
+
+
 @cache
 def default_policy() -> Policy:
-    """The built-in pack, shipped as package data. Our own trusted file, so libyaml's C loader
-    reads it (the pure-Python loader took a third of a gate's start-up); parsed once."""
+    """The built-in rules' specs with the pack's vocabularies and contracts (package data).
+    Our own trusted file, so libyaml's C loader reads it; parsed once."""
     import yaml
 
     text = _pack_text()
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    pack = yaml.load(text, Loader=loader)
     try:
-        return Policy.model_validate(yaml.load(text, Loader=loader))
+        return Policy.model_validate({**pack, "rules": rule_specs()})
     except ValidationError as e:
         raise _validation_error(DEFAULT_PACK, e) from e
 
@@ -86,11 +96,14 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
 
     rules = dict(base.rules)
     for rule_id, change in override.rules.items():
-        if rule_id not in rules:
-            raise ConfigError(
-                f"{where}: rules.{rule_id}: unknown rule id" + _did_you_mean(rule_id, rules),
-                hint=f"known rules: {', '.join(sorted(RULES))}",
-            )
+        if rule_id not in rules:  # a third party's rule runs when a project policy names it
+            plugin = RULES.plugin(rule_id)
+            if plugin is None:
+                raise ConfigError(
+                    f"{where}: rules.{rule_id}: unknown rule id" + _did_you_mean(rule_id, rules),
+                    hint=f"known rules: {', '.join(sorted(RULES))}",
+                )
+            rules[rule_id] = plugin.spec
         upd: dict[str, Any] = {
             k: v for k, v in change.model_dump().items() if v is not None and k != "levels"
         }
@@ -171,20 +184,10 @@ def load_policy(path: Path | None, max_bytes: int = 50 * 1024 * 1024) -> Policy:
     raw = _read_yaml(text, where) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: a policy file must be a mapping")
-    if (
-        "rules" in raw
-        and isinstance(raw["rules"], dict)
-        and all(isinstance(v, dict) and "rationale" in v for v in raw["rules"].values())
-        and raw.get("extends") is None
-    ):
-        try:  # a complete pack (same shape as the default one)
-            return Policy.model_validate(raw)
-        except ValidationError as e:
-            raise _validation_error(where, e) from e
     try:
         override = PolicyOverride.model_validate(raw)
     except ValidationError as e:
         raise _validation_error(where, e) from e
-    if override.extends == "none":
-        raise ConfigError(f"{where}: extends: none needs a complete pack (with rule metadata)")
+    if override.extends == "none":  # the rules as declared, none of the pack's vocabularies
+        base = Policy(rules=rule_specs())
     return merge(base, override, where)

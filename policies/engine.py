@@ -7,7 +7,6 @@ from datetime import date
 
 from parity.align.diff import EnvIndex, PairDiff, align, build_index, mask_for
 from parity.align.normalize import EnvNormalizer
-from parity.errors import ConfigError
 from parity.model import ConfigEntry, Kind, Snapshot
 from parity.model.findings import Finding, FindingGroup, IdentityNote, WaiverInfo, finding_id
 from parity.model.rules import RuleSpec
@@ -15,17 +14,6 @@ from parity.secrets.classify import redact_text
 
 from .model import Policy
 from .rules import RULES, Draft, RuleContext
-
-
-def check_pack(policy: Policy) -> None:
-    """The pack and the implementations must agree, or rule ids would silently vanish."""
-    missing = sorted(set(RULES) - set(policy.rules))
-    unknown = sorted(set(policy.rules) - set(RULES))
-    if missing or unknown:
-        raise ConfigError(
-            f"policy pack does not match the rule implementations (missing: {missing}, "
-            f"unknown: {unknown})"
-        )
 
 
 def _waive(
@@ -69,7 +57,6 @@ def evaluate(
     today: date,
 ) -> Evaluation:
     """Align every environment against the reference and run each enabled rule once."""
-    check_pack(policy)
     envs = list(snapshots)
     indexes = {env: build_index(snap, policy.ignore, normalizer) for env, snap in snapshots.items()}
     masks = {
@@ -88,29 +75,15 @@ def evaluate(
     )
     order = {env: i for i, env in enumerate(envs)}
     findings: dict[str, Finding] = {}
-    used: set[int] = set()
-    for rule_id, rule in RULES.items():
-        if not policy.enabled(rule_id):
-            continue
+    rules = [
+        (rule_id, RULES[rule_id] if rule_id in RULES else RULES.get_or_plugin(rule_id))
+        for rule_id in policy.rules
+        if policy.enabled(rule_id)
+    ]
+    for rule_id, rule in sorted(rules, key=lambda r: r[1].last):  # judges of findings last
         spec = policy.rules[rule_id]
         for d in rule(ctx):
-            f = _finding(d, rule_id, spec, reference, policy, today, used)
-            findings.setdefault(f.id, f)
-    if policy.enabled("stale-waiver") and any(s.complete for s in snapshots.values()):
-        for i, w in enumerate(policy.waivers):
-            if i in used or all(not s.complete for s in snapshots.values()):
-                continue
-            env = w.environment if w.environment in snapshots else reference
-            d = Draft(
-                env,
-                f"waiver:{w.rule}:{w.environment}:{w.subject}",
-                f"the waiver for {w.rule} on {w.subject} ({w.environment}) matched no finding: "
-                f"{w.reason}",
-                suggestion="delete it, or narrow it to what it was written for",
-            )
-            f = _finding(
-                d, "stale-waiver", policy.rules["stale-waiver"], reference, policy, today, used
-            )
+            f = _finding(d, rule_id, spec, reference, policy, today, ctx.matched_waivers)
             findings.setdefault(f.id, f)
     ordered = sorted(
         _one_per_cause(findings.values(), policy),

@@ -15,7 +15,7 @@ from typing import Any
 
 from parity.align.values import short
 from parity.secrets.classify import SECRET_SHOWN as REDACTED
-from parity.secrets.guard import is_secret_key
+from parity.secrets.keys import is_secret_key
 
 _ADDED = ("dictionary_item_added", "iterable_item_added", "attribute_added")
 _REMOVED = ("dictionary_item_removed", "iterable_item_removed", "attribute_removed")

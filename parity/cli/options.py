@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from parity.exitcodes import FAIL_ON_LEVELS
-from parity.reports import ALIASES, FORMAT_NAMES, FORMATTERS
+from parity.reports import ALIASES, EXTENSIONS, FORMAT_NAMES, FORMATTERS, canonical
 
 LEVELS = ("info", "warning", "error")
 if TYPE_CHECKING:  # the choices come from registries: Literal types built from them at run time
-    FormatName = str
     FailOnLevel = str
     Level = str
 else:
-    FormatName = Literal[FORMAT_NAMES]
     FailOnLevel = Literal[FAIL_ON_LEVELS]
     Level = Literal[LEVELS]
 
@@ -76,13 +74,40 @@ Env = Annotated[
         autocompletion=environment_names,
     ),
 ]
+
+
+def _format(value: str | None) -> str | None:
+    """A built-in format, an extension naming one (`md`), or a plugin's (parity.formats)."""
+    if value is None:
+        return None
+    name = canonical(value)
+    if name in FORMATTERS:
+        return name
+    from parity.errors import ConfigError
+
+    try:
+        FORMATTERS.get_or_plugin(name)
+    except ConfigError:
+        raise typer.BadParameter(
+            f"{value!r} is not one of {', '.join(repr(n) for n in FORMAT_NAMES)}"
+        ) from None
+    return name
+
+
+def format_names(incomplete: str) -> list[str]:
+    """Completion: every format, a plugin's included."""
+    names = [*FORMAT_NAMES, *FORMATTERS.plugin_names()]
+    return [n for n in names if n.startswith(incomplete.lower())]
+
+
 Format = Annotated[
-    FormatName | None,
+    str | None,
     typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
-        case_sensitive=False,
+        callback=_format,
+        autocompletion=format_names,
         help="Report format (default: from the -o extension, else table): "
         + ", ".join(FORMATTERS)
         + " (or an extension: "
@@ -97,7 +122,7 @@ Outputs = Annotated[
         "-o",
         metavar="FILE",
         help="Write the report here (atomically); repeatable, each in the format its "
-        "extension names (.json .sarif .xml .md .prom .html .txt).",
+        "extension names (" + " ".join(x for exts in EXTENSIONS.values() for x in exts) + ").",
     ),
 ]
 Output = Annotated[

@@ -19,7 +19,7 @@ import typer
 from parity import __version__
 from parity.errors import ParityError
 from parity.exitcodes import ExitCode, gate, verdict
-from parity.reports import FORMATTERS, canonical
+from parity.reports import EXTENSIONS, canonical, format_of
 
 if TYPE_CHECKING:
     from parity.model.findings import Report
@@ -146,29 +146,18 @@ class View:
 
 
 def _format_of(output: Path, fallback: str | None) -> str:
-    found = format_from(output) or fallback
+    found = format_of(output) or fallback
     if found is None:
         from parity.errors import ConfigError
 
         known = ", ".join(
-            f"{name} ({' '.join(exts)})" if exts else name
-            for name, (_, _, exts) in FORMATTERS.items()
+            f"{name} ({' '.join(exts)})" if exts else name for name, exts in EXTENSIONS.items()
         )
         raise ConfigError(
             f"cannot tell the format of {output} from its extension",
             hint=f"give --format, or an extension of a format: {known}",
         )
     return found
-
-
-def format_from(output: Path | None) -> str | None:
-    """`-o report.json` means JSON, `-o report.md` Markdown."""
-    if output is None:
-        return None
-    for name, (_, _, suffixes) in FORMATTERS.items():
-        if output.suffix.lower() in suffixes:
-            return name
-    return None
 
 
 def render(

@@ -7,31 +7,39 @@ from typing import Annotated, Literal
 
 import typer
 
-from .options import Config, Debug, TableOrJson, environment_names
+from .options import Config, Debug, environment_names
 from .support import emit, handled, out, say
 
 app = typer.Typer()
 
 
-@app.command(epilog="Examples:\n  parity rules -f json")
+@app.command(
+    epilog="Examples:\n  parity rules -f json\n  parity rules -f markdown   # the README's table"
+)
 @handled
-def rules(config: Config = None, format: TableOrJson = "table", debug: Debug = False) -> None:
+def rules(
+    config: Config = None,
+    format: Annotated[
+        Literal["table", "json", "markdown", "md"],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="table, json or markdown.",
+        ),
+    ] = "table",
+    debug: Debug = False,
+) -> None:
     """List rules with their effective severity (after the project policy)."""
-    import json
-
-    from tabulate import tabulate
-
     from parity.app import project_policy
     from parity.policies import default_policy
+    from parity.policies.catalog import render_rules
     from parity.settings import find_config, load_settings
 
     policy = project_policy(load_settings(config)) if find_config(config) else default_policy()
-    specs = sorted(policy.rules.values(), key=lambda r: (r.category, r.id))
-    if format == "json":
-        emit(json.dumps([s.model_dump(mode="json") for s in specs], indent=2) + "\n", None)
-        return
-    rows = [[s.id, s.category, s.severity.value if s.enabled else "off", s.title] for s in specs]
-    emit(tabulate(rows, headers=["rule", "category", "severity", "title"]) + "\n", None)
+    fmt = "markdown" if format == "md" else format
+    emit(render_rules(policy.rules.values(), fmt), None)
 
 
 @app.command("iam-policy", epilog="Examples:\n  parity iam-policy -e production > readonly.json")

@@ -30,6 +30,9 @@ class RuleSpec(_Strict):
     title: str
     rationale: str
     remedy: str
+    fires: str = Field(
+        default="", description="When it fires, in a sentence (the README's rule table)."
+    )
     subsumes: list[str] = Field(
         default_factory=list,
         description="Rules this one states the problem of: on the same subject and "

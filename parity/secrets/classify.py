@@ -14,52 +14,35 @@ a line of a properties file — only that part is redacted, so the rest stays co
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
 from typing import NamedTuple
 
-from parity.align.values import effective_key, is_placeholder
-from parity.secrets.shapes import (  # noqa: F401 (the classifier's vocabulary)
+from parity.align.values import is_placeholder
+from parity.secrets.keys import _describes_content, _secret_store_name, is_secret_key
+from parity.secrets.shapes import (
     _BEARER,
-    _BOOLISH,
-    _CONTENT_WORDS,
-    _DATA_KEY_WORDS,
-    _DATEISH,
-    _DOMAIN_PATH,
-    _FILEISH,
     _FLAG_NAME,
-    _FLAG_NUMERIC,
     _FLAG_SECRET,
     _JVM_PROPERTY,
-    _KEY_CONTEXT,
-    _KEY_HINT,
     _KV_SECRET,
     _MYSQL_P,
-    _NOT_SECRET_LAST,
-    _NUMBERISH,
-    _PATHISH,
     _PEM,
     _PLACEHOLDER,
     _PREFIXES,
     _PROPS_LINE,
     _PUBLIC_BLOCK,
     _QUERY_SECRET,
-    _SECRET_CONTEXT,
-    _SECRET_NAME_MAPS,
-    _SECRET_WORDS,
     _SHELL_ASSIGN,
     _SIMPLE,
-    _SSH_PUBLIC,
     _TOKEN,
-    _TOKEN_CHARS,
     _URL_CRED,
-    _UUID,
-    _UUID_LIST,
-    _VARIABLE_NAME,
-    _VERSIONISH,
     _WEBHOOK,
-    _WORD_SLUG,
+)
+from parity.secrets.values import (
+    _harmless,
+    _public_dsn,
+    is_public_key_material,
+    is_secret_value,
 )
 
 REDACTED = "***"
@@ -72,141 +55,6 @@ class Verdict(NamedTuple):
 
     value: str | None
     secrets: tuple[str, ...]
-
-
-def key_words(key: str) -> list[str]:
-    """Words of a key's own name: its last segment (identity brackets dropped), split on
-    separators and camelCase, lower-cased."""
-    path = re.sub(r"\[[^\]]*\]", "", effective_key(key)).rstrip(".")
-    segments = [seg for seg in re.split(r"[./:]", path) if seg] or [key]
-
-    def split(seg: str) -> list[str]:
-        return [w.lower() for w in re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", seg) if w]
-
-    words = split(segments[-1])
-    if words in (["key"], ["secret"], ["token"]) and len(segments) > 1:
-        parent = split(segments[-2])
-        if set(parent) & _KEY_CONTEXT:  # `api.key`, `jwt.secret`: the parent says what
-            words = parent + words
-    return words
-
-
-def _under_a_secret(key: str) -> bool:
-    """`credentials.aws.key`, `nested.secret.inner`: a parent names a secret, so its children
-    are secret material whatever they are called (unless they name or point at one)."""
-    path = re.sub(r"\[[^\]]*\]", "", effective_key(key))
-    segments = [seg for seg in re.split(r"[./:]", path) if seg]
-    if len(segments) < 2:
-        return False
-    for seg in segments[:-1]:
-        words = [w.lower() for w in re.split(r"[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])", seg) if w]
-        if words and words[-1] in _SECRET_CONTEXT:
-            last = key_words(key)  # a bare `key` is the secret here (`credentials.aws.key`)
-            return bool(last) and (last[-1] in ("key", "keys") or last[-1] not in _NOT_SECRET_LAST)
-    return False
-
-
-def is_secret_key(key: str) -> bool:
-    """DB_PASSWORD, api_key, MAILGUN_KEY, auth.bearer, users[..].pass — but not secretName,
-    DB_PASSWORD_FILE, TOKEN_EXPIRY_SECONDS, cache_key."""
-    if not _KEY_HINT.search(key.lower()):
-        return False
-    if _under_a_secret(key):
-        return True
-    words = key_words(key)
-    if not words:
-        return False
-    joined = "".join(words)
-    if len(words) >= 2 and words[-1] == "key":  # api_key, MAILGUN_KEY; not cache_key
-        return words[-2] not in _DATA_KEY_WORDS
-    if words[-1] in _NOT_SECRET_LAST or joined in _NOT_SECRET_LAST:
-        return False
-    if any(w in _SECRET_WORDS for w in words) or joined in _SECRET_WORDS:
-        return True
-    if words[-1] == "auth":  # BASIC_AUTH=user:pw (but not noAuthMetrics, AUTH_MODE)
-        return True
-    return any(s in joined for s in ("password", "passwd", "secret", "apikey", "privatekey"))
-
-
-def _describes_content(key: str) -> bool:
-    """Keys that name a content identifier (`GIT_SHA`, `IMAGE_TAG`, `CHECKSUM`)."""
-    return bool(key) and bool(set(key_words(key)) & _CONTENT_WORDS)
-
-
-def _entropy(value: str) -> float:
-    counts = Counter(value)
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
-def _harmless(value: str) -> bool:
-    """Shapes that are never secret material, whatever the key says."""
-    v = value.strip()
-    return (
-        not v
-        or v.lower() in _BOOLISH
-        or bool(_NUMBERISH.match(v))
-        or bool(_FILEISH.match(v))
-        or bool(_PATHISH.match(v))
-        or bool(_FLAG_NUMERIC.match(v))
-        or v.startswith(("${", "$(", "{{", "<", "arn:", "projects/"))
-        or bool(_PLACEHOLDER.match(v))
-        or bool(_DOMAIN_PATH.match(v))
-        or is_placeholder(v)
-        or is_public_key_material(v)
-    )
-
-
-def _secret_store_name(key: str, value: str) -> bool:
-    """`namespace_secrets.DB_PASS: database_password`: under a map of secret-store names, a
-    name-shaped value names the key holding the secret; it is not the secret."""
-    return bool(_SECRET_NAME_MAPS.search(key)) and bool(
-        _WORD_SLUG.match(value) or _VARIABLE_NAME.match(value) or re.fullmatch(r"[a-z]+", value)
-    )
-
-
-def is_public_key_material(value: str) -> bool:
-    """A certificate, public key or SSH public key, alone or several in a bundle: published
-    by design, never secret (the private key it pairs with is)."""
-    v = value.strip()
-    if _SSH_PUBLIC.match(v):
-        return True
-    return "-----BEGIN" in v and not _PUBLIC_BLOCK.sub("", v).strip()
-
-
-def _high_entropy(v: str) -> bool:
-    if len(v) < 20 or not _TOKEN_CHARS.match(v):
-        return False  # tokens are base64/hex/url-safe runs, not structured text
-    if _UUID_LIST.match(v) or _VERSIONISH.match(v) or _DATEISH.match(v):
-        return False
-    if re.search(r"[\s:]", v) or v.startswith(("/", "--", "http")) or "." in v.strip(".")[:-4]:
-        return False
-    if not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
-        return False
-    if re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", v):  # slugs: value-timeout-100236
-        return False
-    if _WORD_SLUG.match(v) or _VARIABLE_NAME.match(v):  # words, not random characters
-        return False
-    if re.fullmatch(r"[0-9a-fA-F]+", v):
-        return len(v) >= 32 and _entropy(v) >= 3.0
-    return _entropy(v) >= 3.8
-
-
-def is_secret_value(value: str) -> bool:
-    """Known token shapes, private-key blocks and long high-entropy literals."""
-    v = value.strip()
-    if v.startswith(_PREFIXES) and (_TOKEN.match(v) or _PEM.search(v)):
-        return True
-    if "PRIVATE KEY" in v and _PEM.search(v):
-        return True
-    if v.startswith("https://") and _WEBHOOK.match(v):
-        return True
-    return _high_entropy(v)
-
-
-def _public_dsn(value: str) -> bool:
-    """Sentry DSNs carry a *public* key by design (sent to browsers)."""
-    return bool(re.match(r"^https?://[0-9a-f]{16,}@[\w.-]*sentry\.io/\d+$", value.strip()))
 
 
 def _redact(pattern: re.Pattern[str], text: str, found: list[str]) -> str:

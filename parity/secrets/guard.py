@@ -19,8 +19,11 @@ from pathlib import Path
 
 from parity.errors import ConfigError
 from parity.model import Snapshot
-from parity.secrets.classify import classify, is_secret_key, is_secret_value
-from parity.secrets.shapes import _KEY_HINT, _PREFIXES, _SIMPLE
+from parity.secrets.classify import classify
+from parity.secrets.keys import is_secret_key
+from parity.secrets.shapes import _PREFIXES, _SIMPLE
+from parity.secrets.values import is_secret_value
+from parity.secrets.words import _KEY_HINT
 
 __all__ = ["Fingerprinter", "SecretGuard", "is_secret_key", "is_secret_value"]
 

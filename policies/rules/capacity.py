@@ -16,49 +16,20 @@ missing-key, and reach value-drift only in the direction that is a real drift:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from parity.align.diff import subject_of
 from parity.align.keys import is_identity_field
 from parity.model import ConfigEntry, Kind
 
 from ..vocabulary import key_parts, vocabulary
-from ._quantity import instance_size, quantity, ratio, same_size
+from ._quantity import instance_size, quantity, same_size
+from ._units import Leaf, Unit, compare_sizes, share, show_size, summary
 from .interface import Draft, RuleContext, rule
 
 WHOLE = -1  # the whole object is capacity (a PodDisruptionBudget, an HPA)
-_COUNTS = ("replica", "worker", "concurrency", "thread", "process", "gomaxprocs", "count")
-_SAME = 1.05  # `1.5Gi` vs `1500Mi`: the same size written in another unit
-_RESERVATION = re.compile(r"(^|[._-])(requests?|guarantee|reservation|min)([._-]|$)")
-
-
-class Leaf(NamedTuple):
-    """One capacity value of a unit on both sides (None: unset on that side)."""
-
-    label: str
-    reference: str | None
-    env: str | None
-    source: str
-    subject: str  # the config entry it belongs to (`config:scope:key`)
-
-
-class Unit(NamedTuple):
-    """What a capacity finding is about: a scope and, inside it, the owning key prefix."""
-
-    scope: str
-    owner: str
-    whole: bool = False  # an object of a capacity kind
-
-    @property
-    def shown(self) -> str:
-        return f"{self.owner} ({self.scope})" if self.owner else self.scope
-
-    @property
-    def subject(self) -> str:
-        return f"capacity:{self.scope}:{self.owner}" if self.owner else f"capacity:{self.scope}"
 
 
 def capacity_start(ctx: RuleContext, r: ConfigEntry) -> int | None:
@@ -203,86 +174,10 @@ def _leaves(
     return units
 
 
-def _dimension(label: str) -> str:
-    low = label.lower()
-    for dim in ("memory", "cpu", "storage", "replica", "maxmemory"):
-        if dim in low:
-            return "memory" if dim == "maxmemory" else dim + ("s" if dim == "replica" else "")
-    if any(w in low for w in ("worker", "concurrency", "thread", "process", "gomaxprocs")):
-        return "workers"
-    if "pool" in low or "connection" in low:
-        return "connections"
-    if any(w in low for w in ("class", "type", "sku", "size")):
-        return "size"
-    return label.rsplit(".", 1)[-1]
-
-
-def _share(r: float) -> str:
-    if r == float("inf"):
-        return "more than"
-    if r >= 1:
-        return f"{r:.3g}x"
-    pct = r * 100
-    return f"{pct:.2g}%" if pct < 10 else f"{pct:.0f}%"
-
-
-def _show(x: str | None) -> str:
-    return "(unset)" if x in (None, "") else str(x)
-
-
-def _direction(leaf: Leaf) -> tuple[str, float | None]:
-    """('below' | 'above' | 'off', ratio). Unset on one side is that side's default (below,
-    shown); a count of zero where the reference runs some is a path not taken (off)."""
-    if leaf.env in (None, "") or leaf.reference in (None, ""):
-        return "below", None
-    r = ratio(leaf.reference, leaf.env)
-    if r is None:
-        return "below", None  # another shape (an instance family, a mode): shown, not ranked
-    low = leaf.label.lower()
-    off = leaf.env.strip().lower() not in ("false", "no", "off")
-    if r == 0 and off and any(w in low for w in _COUNTS):
-        return "off", r
-    if r > _SAME and not _RESERVATION.search(low):
-        return "above", r  # a larger *limit*; a larger reservation hides nothing
-    return "below", r
-
-
-def _summary(leaves: list[Leaf], reference: str) -> str:
-    by_dim: dict[str, list[float]] = defaultdict(list)
-    unset: dict[bool, list[str]] = {True: [], False: []}  # True: the environment's side
-    other, off = [], []
-    for leaf in leaves:
-        _, r = _direction(leaf)
-        if r == 0 and (leaf.env or "").strip().lower() in ("false", "no", "off"):
-            off.append(leaf.label)  # a sizing feature (autoscaling, HA) switched off
-        elif r is not None:
-            by_dim[_dimension(leaf.label)].append(r)
-        elif leaf.env in (None, "") or leaf.reference in (None, ""):
-            unset[leaf.env in (None, "")].append(leaf.label)
-        else:
-            other.append(leaf.label)
-    parts = []
-    for dim, ratios in sorted(by_dim.items()):
-        parts.append(f"{_share(min(ratios))} of {reference}'s {dim}")
-    if off:
-        parts.append(f"turns {_few(off)} off")
-    if unset[True]:
-        parts.append(f"leaves {_few(unset[True])} to its default")
-    if unset[False]:
-        parts.append(f"sets {_few(unset[False])}, which {reference} leaves to its default")
-    if other:
-        parts.append(f"another {_few(other)}")
-    return "; ".join(parts)
-
-
-def _few(labels: list[str]) -> str:
-    return ", ".join(labels[:4]) + (f" (+{len(labels) - 4} more)" if len(labels) > 4 else "")
-
-
 def _smaller(ctx: RuleContext, env: str, unit: Unit, leaves: list[Leaf]) -> Draft:
     ref = ctx.reference
     threshold = ctx.policy.capacity.min_ratio
-    low = [r for leaf in leaves if (r := _direction(leaf)[1]) is not None]
+    low = [r for leaf in leaves if (r := compare_sizes(leaf)[1]) is not None]
     level: str | None = None
     note = ""
     if threshold is not None and any(r < threshold for r in low):
@@ -292,14 +187,14 @@ def _smaller(ctx: RuleContext, env: str, unit: Unit, leaves: list[Leaf]) -> Draf
     elif unit.whole and all(leaf.reference in (None, "") for leaf in leaves):
         message = f"{unit.shown} exists in {env} but not in {ref}"
     else:
-        message = f"{unit.shown} in {env} runs smaller than {ref}: {_summary(leaves, ref)}"
+        message = f"{unit.shown} in {env} runs smaller than {ref}: {summary(leaves, ref)}"
     message += note
     return Draft(
         env,
         unit.subject,
         message,
-        expected=", ".join(f"{leaf.label}={_show(leaf.reference)}" for leaf in leaves),
-        actual=", ".join(f"{leaf.label}={_show(leaf.env)}" for leaf in leaves),
+        expected=", ".join(f"{leaf.label}={show_size(leaf.reference)}" for leaf in leaves),
+        actual=", ".join(f"{leaf.label}={show_size(leaf.env)}" for leaf in leaves),
         suggestion=f"nothing to do if {env} is meant to be smaller; raise it where tests "
         f"need {ref}'s scale",
         source=leaves[0].source,
@@ -311,15 +206,15 @@ def _larger(ctx: RuleContext, env: str, leaves: list[Leaf], direction: str) -> D
     """One entry's sizes that exceed the reference's (or are zero where it runs some)."""
     ref = ctx.reference
     shown = ", ".join(
-        f"{leaf.label} {_show(leaf.env)} vs {_show(leaf.reference)}" for leaf in leaves
+        f"{leaf.label} {show_size(leaf.env)} vs {show_size(leaf.reference)}" for leaf in leaves
     )
     if direction == "off":
         message = f"{shown} in {ref}: {env} runs none, so {ref}'s code path is not exercised"
         suggestion = f"run at least one in {env}, as {ref} does"
     else:
-        r = max(x for leaf in leaves if (x := _direction(leaf)[1]) is not None)
+        r = max(x for leaf in leaves if (x := compare_sizes(leaf)[1]) is not None)
         message = (
-            f"{shown} in {ref}: {env} is sized at {_share(r)} {ref}'s, which hides the limits "
+            f"{shown} in {ref}: {env} is sized at {share(r)} {ref}'s, which hides the limits "
             f"{ref} runs into"
         )
         suggestion = f"size {env} like {ref}, or below"
@@ -327,8 +222,8 @@ def _larger(ctx: RuleContext, env: str, leaves: list[Leaf], direction: str) -> D
         env,
         leaves[0].subject,
         message,
-        expected=", ".join(f"{leaf.label}={_show(leaf.reference)}" for leaf in leaves),
-        actual=", ".join(f"{leaf.label}={_show(leaf.env)}" for leaf in leaves),
+        expected=", ".join(f"{leaf.label}={show_size(leaf.reference)}" for leaf in leaves),
+        actual=", ".join(f"{leaf.label}={show_size(leaf.env)}" for leaf in leaves),
         suggestion=suggestion,
         source=leaves[0].source,
         level="larger" if direction == "above" else "disabled",
@@ -357,7 +252,28 @@ def _units(ctx: RuleContext, env: str) -> dict[Unit, list[Leaf]]:
     return units
 
 
-@rule("capacity-drift")
+@rule(
+    "capacity-drift",
+    category="config",
+    severity="info",
+    # smaller than the policy's capacity.min_ratio of the reference
+    levels={"below": "warning"},
+    title="Capacity below the reference's",
+    rationale=(
+        "Staging is smaller than production by design (replicas, CPU, memory, workers, pools, "
+        "instance sizes), so the gap is shown as a ratio per workload without gating; a gap below "
+        "the policy's capacity.min_ratio is not representative of production and warns. Capacity "
+        "larger than the reference's is a value-drift (it hides production's limits)."
+    ),
+    remedy=(
+        "Nothing if the environment is meant to be smaller; raise it where tests need the "
+        "reference's scale."
+    ),
+    fires=(
+        "a workload's capacity (replicas, CPU, memory, workers, pools, instance and volume sizes) "
+        "is below the reference's: one finding per unit with the ratio of each dimension"
+    ),
+)
 def capacity_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Capacity below the reference's, per unit, as ratios (see the module docstring)."""
     if not ctx.policy.capacity.keys and not ctx.policy.capacity.kinds:
@@ -367,7 +283,7 @@ def capacity_drift(ctx: RuleContext) -> Iterator[Draft]:
         drafts = [
             _smaller(ctx, env, unit, below)
             for unit in sorted(units)
-            if (below := [x for x in units[unit] if _direction(x)[0] == "below"])
+            if (below := [x for x in units[unit] if compare_sizes(x)[0] == "below"])
         ]
         limit = ctx.policy.capacity.per_environment
         if limit and len(drafts) > limit:
@@ -380,14 +296,14 @@ def capacity_larger(ctx: RuleContext) -> Iterator[Draft]:
     """Capacity *above* the reference's is an ordinary drift (level `larger`): staging that
     is bigger than production hides production's limits; a count of zero where the reference
     runs some (level `disabled`) leaves a code path unexercised. One finding per entry;
-    registered as a part of value-drift by the config rules."""
+    a part of value-drift (policies/rules/values.py)."""
     if not ctx.policy.capacity.keys and not ctx.policy.capacity.kinds:
         return
     for env in ctx.pairs:
         by_entry: dict[tuple[str, str], list[Leaf]] = defaultdict(list)
         for unit in sorted(_units(ctx, env)):
             for leaf in _units(ctx, env)[unit]:
-                direction = _direction(leaf)[0]
+                direction = compare_sizes(leaf)[0]
                 if direction != "below":
                     by_entry[(leaf.subject, direction)].append(leaf)
         for (_, direction), leaves in by_entry.items():

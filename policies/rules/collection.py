@@ -7,7 +7,17 @@ from collections.abc import Iterator
 from .interface import Draft, RuleContext, rule
 
 
-@rule("collector-failed")
+@rule(
+    "collector-failed",
+    category="collection",
+    severity="error",
+    title="A source could not be read",
+    rationale=(
+        "An audit that could not see a source cannot vouch for it; parity fails closed (exit 3)."
+    ),
+    remedy="Fix the access problem named in the message and re-run.",
+    fires="a source could not be read (exit 3); nothing that depends on it is compared",
+)
 def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
     """Each failed source: the audit is incomplete and must not pass."""
     for env in ctx.envs:
@@ -21,7 +31,15 @@ def collector_failed(ctx: RuleContext) -> Iterator[Draft]:
             )
 
 
-@rule("nothing-matched")
+@rule(
+    "nothing-matched",
+    category="collection",
+    severity="warning",
+    title="A source's filters matched nothing",
+    rationale="A filter that matches nothing reads as a clean pass while nothing was compared.",
+    remedy="Fix the source's filters (schemas, tables, labels, names) in parity.toml.",
+    fires="a source's filters (schemas, tables, labels…) matched nothing: not a clean pass",
+)
 def nothing_matched(ctx: RuleContext) -> Iterator[Draft]:
     """A source whose filters matched nothing: not a clean pass."""
     for env, n in ctx.notices("nothing-matched"):
@@ -32,9 +50,3 @@ def nothing_matched(ctx: RuleContext) -> Iterator[Draft]:
             suggestion="fix the source's filters in parity.toml",
             source=n.source,
         )
-
-
-@rule("stale-waiver")
-def stale_waiver(ctx: RuleContext) -> Iterator[Draft]:
-    """Waivers that matched no finding: reported by the engine, which applies waivers."""
-    return iter(())

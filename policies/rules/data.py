@@ -16,7 +16,26 @@ def _amount(v: DataVolume) -> str:
     return f"{v.value:,.0f} {v.unit}" + ("" if v.exact else " (estimate)")
 
 
-@rule("data-volume-ratio")
+@rule(
+    "data-volume-ratio",
+    category="data",
+    severity="warning",
+    # empty: none at all where the reference has data
+    levels={"empty": "warning", "above": "info"},
+    title="Environment holds far less data than the reference",
+    rationale=(
+        "Queries, migrations and pagination that are instant on a thousandth of production's data "
+        "time out on the real thing."
+    ),
+    remedy=(
+        "Seed the environment with representative volume (anonymized snapshot or generated data), "
+        "or accept it with a waiver."
+    ),
+    fires=(
+        "env X holds less than `data_volume_min_ratio` (0.1, per resource `data_volume_ratios`) of"
+        " the reference's rows/items/objects/bytes, or lacks the resource; empty resources first"
+    ),
+)
 def data_volume_ratio(ctx: RuleContext) -> Iterator[Draft]:
     """Env X holds less than the policy's minimum share of the reference's data (per resource
     overrides in `data_volume_ratios`), or more than `data_volume_max_ratio` times it (info).

@@ -31,7 +31,31 @@ def _column_change(ref: str, env: str) -> str | None:
 _MISSING_LEVEL = {"table": None, "column": None, "index": "index", "constraint": "constraint"}
 
 
-@rule("schema-drift")
+@rule(
+    "schema-drift",
+    category="data",
+    severity="error",
+    levels={
+        "nullability": "warning",
+        "default": "warning",
+        "index": "warning",
+        "constraint": "warning",
+        "extra": "warning",
+        "extra-index": "info",
+    },
+    title="Database schema differs from the reference",
+    rationale=(
+        "Code tested against one schema meets another; a missing column fails at runtime, a "
+        "missing index turns a query into a table scan, a missing constraint lets bad data in."
+    ),
+    remedy=(
+        "Apply the same migrations in both environments; fix hand-made changes with a migration."
+    ),
+    fires=(
+        "tables, columns, indexes, constraints differ from the reference's (objects of a table "
+        "missing on one side fold into that table's finding)"
+    ),
+)
 def schema_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Tables, columns, indexes and constraints that differ from the reference's."""
     for env, diff in ctx.pairs.items():
@@ -121,7 +145,24 @@ def _direction(ref: MigrationHead | None, env: MigrationHead | None) -> str:
 _PHRASE = {"ahead": "are ahead of", "behind": "are behind", "diverged": "have diverged from"}
 
 
-@rule("migration-drift")
+@rule(
+    "migration-drift",
+    category="data",
+    severity="error",
+    levels={"ahead": "info", "diverged": "warning"},
+    title="Migration heads differ",
+    rationale=(
+        "An environment behind the reference runs code against an older schema; ahead is expected "
+        "before a deploy; diverged histories break the next migration run."
+    ),
+    remedy=(
+        "Apply the pending migrations (or deploy them to the reference); merge diverged migration "
+        "branches."
+    ),
+    fires=(
+        "migration heads differ (alembic, Django per app, Flyway, Rails/golang-migrate, Liquibase)"
+    ),
+)
 def migration_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Migration heads that differ: behind the reference is an error, ahead is expected before
     a deploy (a level), two different heads with the same history length have diverged."""

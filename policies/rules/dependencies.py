@@ -11,7 +11,20 @@ from parity.model import Dependency, Kind
 from .interface import Draft, RuleContext, rule
 
 
-@rule("missing-dependency")
+@rule(
+    "missing-dependency",
+    category="dependencies",
+    severity="error",
+    # a package only this environment has
+    levels={"reverse": "warning"},
+    title="Dependency missing in one environment",
+    rationale=(
+        "A package installed in one environment only means code paths that import it were never "
+        "exercised the same way."
+    ),
+    remedy="Install the same package set everywhere (one lock file), or drop the package.",
+    fires="a package is installed in one environment only",
+)
 def missing_dependency(ctx: RuleContext) -> Iterator[Draft]:
     """Packages installed in one environment only (extra ones at level `reverse`)."""
     for env, diff in ctx.pairs.items():
@@ -93,7 +106,19 @@ def version_level(ecosystem: str, a: str, b: str) -> str:
     return "other"
 
 
-@rule("version-mismatch")
+@rule(
+    "version-mismatch",
+    category="dependencies",
+    severity="warning",
+    levels={"major": "error", "minor": "warning", "patch": "info", "other": "warning"},
+    title="Dependency version differs",
+    rationale="Code tested against one version runs against another; major versions break APIs.",
+    remedy="Deploy from one lock file; upgrade production or pin staging to the same version.",
+    fires=(
+        "major error, minor warning, patch info, other (pre-release, specs) warning — PEP 440 for "
+        "Python, semver for npm"
+    ),
+)
 def version_mismatch(ctx: RuleContext) -> Iterator[Draft]:
     """Same package, different version; the level (major/minor/patch/other) sets severity."""
     for env, diff in ctx.pairs.items():

@@ -120,7 +120,24 @@ def _texts_naming(
         yield others[i], texts[i]
 
 
-@rule("cross-env-reference")
+@rule(
+    "cross-env-reference",
+    category="config",
+    severity="error",
+    subsumes=("value-drift",),
+    title="Value names another environment",
+    rationale=(
+        "Staging pointing at production's database or queue is how tests write to real customer "
+        "data."
+    ),
+    remedy="Point the value at this environment's own resource.",
+    fires=(
+        "a value or secret name in X names another environment, names another environment's cloud "
+        "identity (its AWS account, GCP project…), or is the reference's own host where X's other "
+        "hosts under that domain are its own (not between two production-like envs; not deny "
+        "lists, third-party hosts or stop-words)"
+    ),
+)
 def cross_env_reference(ctx: RuleContext) -> Iterator[Draft]:
     """A value that names, or is, another environment's resource."""
     if ctx.one_environment:

@@ -32,8 +32,7 @@ def build_placeholder(image: Image) -> bool:
     return image.repository in names or image.repository.startswith("ko://")
 
 
-@rule("image-drift")
-def image_drift(ctx: RuleContext) -> Iterator[Draft]:
+def _image_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Different tag; same tag with another digest (level `moved-tag`); a mutable tag without a
     digest in a production-like env (level `mutable-tag`); an image on one side only."""
     for env, diff in ctx.pairs.items():
@@ -99,7 +98,20 @@ def image_drift(ctx: RuleContext) -> Iterator[Draft]:
                 )
 
 
-@rule("missing-workload")
+@rule(
+    "missing-workload",
+    category="images",
+    severity="error",
+    # a workload only this environment runs
+    levels={"reverse": "warning"},
+    title="Workload runs in one environment only",
+    rationale=(
+        "A service deployed in one environment only is a code path the other never exercises; "
+        "reported once, not as an image finding plus one missing key per variable."
+    ),
+    remedy="Deploy the workload to both environments, or remove it where it does not belong.",
+    fires="a workload/service runs in one environment only (one finding, not one per variable)",
+)
 def missing_workload(ctx: RuleContext) -> Iterator[Draft]:
     """A workload or service present on one side only: one finding (level `reverse` when only
     this environment runs it), instead of an image finding plus one per variable."""
@@ -181,7 +193,6 @@ def is_config_image(r: ConfigEntry) -> bool:
     return config_image(r) is not None
 
 
-@rule("image-drift", extends=True)
 def config_image_drift(ctx: RuleContext) -> Iterator[Draft]:
     """Images held in configuration values get image semantics: tag vs digest, mutable tags."""
     for env, diff in ctx.pairs.items():
@@ -234,3 +245,26 @@ def config_image_drift(ctx: RuleContext) -> Iterator[Draft]:
                     source=r.source,
                     level="mutable-tag",
                 )
+
+
+@rule(
+    "image-drift",
+    category="images",
+    severity="warning",
+    levels={"moved-tag": "error", "mutable-tag": "error"},
+    title="Container image differs or is not pinned",
+    rationale=(
+        "A different tag is different code; the same tag with a different digest means a tag "
+        "moved; a mutable tag in production means the next restart may run something untested."
+    ),
+    remedy="Promote the exact digest that was tested; pin production to a version tag plus digest.",
+    fires=(
+        "different tag; same tag with a different digest; `latest`/no tag without a digest in a "
+        "production-like env — for workloads and for images held in config values (`*_IMAGE`, "
+        "`image.tag`, `image.repository`)"
+    ),
+)
+def image_drift(ctx: RuleContext) -> Iterator[Draft]:
+    """Images of workloads, and images held in configuration values."""
+    yield from _image_drift(ctx)
+    yield from config_image_drift(ctx)

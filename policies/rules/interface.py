@@ -2,8 +2,9 @@
 
 A rule never decides how bad its finding is: it may name a *level* (a sub-case such as a moved
 image tag or a major version) and the policy maps rule + level to a severity, so every severity
-is policy-settable. Rule metadata (category, title, rationale, remedy) lives in the policy pack
-(`policies/default.yaml`), the one source the engine and the report formatters both read.
+is policy-settable. A rule's metadata (category, default severity and levels, title, rationale,
+remedy) is declared with its code (`@rule(...)`); the policy pack and project policies override
+severities and switch rules off, and the README's rule table is generated from the registry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from parity.align.diff import EnvIndex, Mask, PairDiff
 from parity.align.identities import LearnedIdentity
 from parity.align.normalize import EnvNormalizer, Haystack
 from parity.model import ConfigEntry, Kind, Notice, RefBackend, SecretRef, Snapshot
+from parity.model.rules import RuleSpec
 
 from ..model import Policy
 
@@ -51,6 +53,8 @@ class RuleContext:
     normalizer: EnvNormalizer
     production_like: dict[str, bool]
     masks: dict[str, Mask] = field(default_factory=dict)
+    # indexes of the policy's waivers a finding matched so far (for stale-waiver, run last)
+    matched_waivers: set[int] = field(default_factory=set)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -218,32 +222,54 @@ class RuleContext:
         return key in self.indexes[env].groups.get((Kind.CONFIG, scope), {})
 
 
-Rule = Callable[[RuleContext], Iterator[Draft]]
-RULES: dict[str, Rule] = {}
-_PARTS: dict[str, list[Rule]] = {}
+RuleFn = Callable[[RuleContext], Iterator[Draft]]
 
 
-def rule(rule_id: str, *, extends: bool = False) -> Callable[[Rule], Rule]:
-    """Register a rule implementation under its stable id (ids are never retyped elsewhere).
-    `extends=True` adds another part to an already registered rule (one id, several
-    mechanisms: image-drift on workloads and on images held in config values)."""
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its spec (id, category, default severity and levels, title, rationale, remedy,
+    what it subsumes), declared once next to its code, and the code.
 
-    def register(fn: Rule) -> Rule:
-        if extends:
-            if rule_id not in RULES:
-                raise ValueError(f"rule {rule_id!r} extended before it is registered")
-            _PARTS[rule_id].append(fn)
-            return fn
-        if rule_id in RULES:
-            raise ValueError(f"rule {rule_id!r} registered twice")
-        parts = _PARTS[rule_id] = [fn]
+    `last`: it judges the other rules' findings (stale-waiver), so it runs after them."""
 
-        def run_all(ctx: RuleContext) -> Iterator[Draft]:
-            for part in parts:
-                yield from part(ctx)
+    spec: RuleSpec
+    run: RuleFn
+    last: bool = False
 
-        run_all.__doc__ = fn.__doc__
-        RULES[rule_id] = run_all
-        return fn
+    def __call__(self, ctx: RuleContext) -> Iterator[Draft]:
+        return self.run(ctx)
 
-    return register
+
+def rule(
+    rule_id: str,
+    *,
+    category: str,
+    severity: str,
+    title: str,
+    rationale: str,
+    remedy: str,
+    fires: str,
+    levels: dict[str, str] | None = None,
+    subsumes: tuple[str, ...] = (),
+    last: bool = False,
+) -> Callable[[RuleFn], Rule]:
+    """Declare a rule where its code is: the registry (parity.policies.rules.RULES) names it
+    by id; the policy pack and project policies only override its severities."""
+
+    def declare(fn: RuleFn) -> Rule:
+        spec = RuleSpec.model_validate(
+            {
+                "id": rule_id,
+                "category": category,
+                "severity": severity,
+                "levels": levels or {},
+                "title": title,
+                "rationale": rationale,
+                "remedy": remedy,
+                "fires": fires,
+                "subsumes": list(subsumes),
+            }
+        )
+        return Rule(spec, fn, last)
+
+    return declare

@@ -32,7 +32,41 @@ class _Gap(NamedTuple):
     level: str | None
 
 
-@rule("missing-key")
+@rule(
+    "missing-key",
+    category="config",
+    severity="warning",
+    # required: the environment lacking it reads it without a default, or references it; reverse: a
+    # key only this environment has; disjoint: a map whose members differ entirely (each
+    # environment's own peers); default: set to false/0/empty/null, or to the lacking side's global
+    # default; operational: monitoring/alerting/analytics; aid: an aid only a lower environment sets
+    # (e-mail override, basic auth, debugging); identity: an id of the environment's own resources
+    # (a template UUID, a `*_ID`)
+    levels={
+        "required": "error",
+        "reverse": "warning",
+        "disjoint": "info",
+        "default": "info",
+        "operational": "info",
+        "aid": "info",
+        "identity": "info",
+    },
+    title="Key missing in one environment",
+    rationale=(
+        "A key the reference sets and this environment lacks is a silent default waiting to happen"
+        " (a warning); it is an error only when something in the environment needs it (code that "
+        "reads it without a default, a workload that references it), and info when absent means "
+        "the same (false, 0, empty, a global default), when it only observes the environment "
+        "(monitoring, alerting, analytics) or when a lower environment adds it to protect users or"
+        " debug. The reverse is configuration the reference never tested."
+    ),
+    remedy="Add the key to the environment, or remove it everywhere if it is obsolete.",
+    fires=(
+        "a key set in the reference is absent in env X (or X has a key the reference lacks); error"
+        " only when X needs it; a map with no member in common is one finding; one key one-sided "
+        "in 3+ list elements is one finding"
+    ),
+)
 def missing_key(ctx: RuleContext) -> Iterator[Draft]:
     """Keys set on one side only, once per source line."""
     yield from once_per_source(_missing_key(ctx))

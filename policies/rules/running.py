@@ -30,7 +30,25 @@ def _same_image(declared: Image, running: Image) -> bool:
     return not (declared.digest and running.digest and declared.digest != running.digest)
 
 
-@rule("declared-vs-running")
+@rule(
+    "declared-vs-running",
+    category="images",
+    severity="error",
+    levels={"non-production": "warning", "package": "warning"},
+    title="Running image differs from the declared one",
+    rationale=(
+        "The compose file or manifest says one image, the engine runs another; what was reviewed "
+        "is not what serves traffic, and the next restart changes behaviour."
+    ),
+    remedy=(
+        "Redeploy from the declaration (or update it to what was validated); never patch running "
+        "containers by hand."
+    ),
+    fires=(
+        "a running service's image differs from the one compose/k8s declare for it, or a running "
+        "image's package differs from the lock file's pin"
+    ),
+)
 def declared_vs_running(ctx: RuleContext) -> Iterator[Draft]:
     """A running service whose image differs from the one its compose file or manifest
     declares; a running image's package at another version than the lock file pins."""

@@ -12,13 +12,25 @@ from collections.abc import Iterator
 
 from parity.align.diff import subject_of
 from parity.model import ConfigEntry, Kind, SecretRef
-from parity.secrets.classify import key_words
+from parity.secrets.keys import key_words
 
 from ._display import REDACTED, once_per_source, where
 from .interface import Draft, RuleContext, rule
 
 
-@rule("secret-missing")
+@rule(
+    "secret-missing",
+    category="secrets",
+    severity="error",
+    subsumes=("missing-key",),
+    title="Secret reference missing",
+    rationale=(
+        "A secret the reference wires in and this environment does not is a feature that fails "
+        "only in one place."
+    ),
+    remedy="Create the secret in this environment's store and reference it the same way.",
+    fires="a secret reference of the reference env is absent in X",
+)
 def secret_missing(ctx: RuleContext) -> Iterator[Draft]:
     """Secret references the reference has and env X lacks."""
     for env, diff in ctx.pairs.items():
@@ -44,7 +56,23 @@ def _fingerprints(ctx: RuleContext, env: str) -> dict[str, list[ConfigEntry | Se
     return out
 
 
-@rule("secret-shared")
+@rule(
+    "secret-shared",
+    category="secrets",
+    severity="error",
+    # a demo/sample/example credential (named so), shared on purpose
+    levels={"fixture": "info"},
+    title="Same secret value in two environments",
+    rationale=(
+        "Staging holding production's credential breaks isolation; a staging compromise becomes a "
+        "production one."
+    ),
+    remedy="Rotate the credential in one environment so each has its own.",
+    fires=(
+        "the same keyed fingerprint in X and the reference (not between two production-like envs, "
+        "never between an environment and its own past)"
+    ),
+)
 def secret_shared(ctx: RuleContext) -> Iterator[Draft]:
     """The same keyed fingerprint in two environments: one credential, two environments;
     once per source line (an `.env` read by three services is one shared secret)."""
@@ -79,7 +107,15 @@ def _secret_shared(ctx: RuleContext) -> Iterator[Draft]:
                 )
 
 
-@rule("plaintext-secret")
+@rule(
+    "plaintext-secret",
+    category="secrets",
+    severity="error",
+    title="Secret held as a literal where others use a reference",
+    rationale="A literal secret in a manifest or env file ends up in version control and logs.",
+    remedy="Move the value into the secret store and reference it, as the other environments do.",
+    fires="a secret literal where another environment uses a secret-store reference",
+)
 def plaintext_secret(ctx: RuleContext) -> Iterator[Draft]:
     """A secret literal where another environment references a secret store."""
     referenced: dict[tuple[str, str], str] = {}

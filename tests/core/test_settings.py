@@ -134,7 +134,7 @@ def test_var_expansion_and_missing_var(tree, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_third_party_collector_from_entry_point(tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    import parity.collectors as registry
+    import parity.registry as registry
     from parity.collectors.interface import Collector, CollectorResult, FileOptions
     from parity.model import ConfigEntry
 
@@ -151,7 +151,9 @@ def test_third_party_collector_from_entry_point(tree, monkeypatch: pytest.Monkey
         def load(self) -> type[Collector]:
             return Plugin
 
-    monkeypatch.setattr(registry, "entry_points", lambda group: [EP()] if group else [])
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: [EP()] if group == "parity.collectors" else []
+    )
     text = BASE.replace('type = "dotenv", path = "s.env"', 'type = "vault-kv", path = "x"')
     root = tree({"parity.toml": text, "p.env": "A=1\n"})
     snap = collect_environment(load_settings(str(root / "parity.toml")), "staging")

@@ -1,5 +1,4 @@
-"""Production hygiene: values that are unsafe, placeholders, or unresolved in production-like
-environments (and placeholders anywhere the reference has a real value)."""
+"""Unsafe production values: debug modes, dev servers, loopback, TLS checks off."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from parity.align.diff import subject_of
-from parity.align.values import PLACEHOLDER_HINTS, canonical_scalar, is_placeholder, url_host
+from parity.align.values import canonical_scalar, url_host
 from parity.model import ConfigEntry, Image, Kind, RefBackend
 
 from ..vocabulary import vocabulary
@@ -102,7 +101,26 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
     return None
 
 
-@rule("unsafe-prod-value")
+@rule(
+    "unsafe-prod-value",
+    category="config",
+    severity="error",
+    subsumes=("value-drift",),
+    title="Unsafe value in a production-like environment",
+    rationale=(
+        "Debug mode, development settings, loopback URLs and dev servers are fine locally and "
+        "dangerous in production."
+    ),
+    remedy="Use the production setting (debug off, real hostnames, a production server command).",
+    fires=(
+        "production-like env: debug on, DEBUG/TRACE log levels (Spring `logging.level.*` "
+        "included), Spring devtools, every actuator endpoint exposed, SQL statement logging, "
+        "development `*_ENV`, loopback URL (unless a second container or sidecar of the unit "
+        "serves it), dev server command (`flask run`, `manage.py runserver`, `npm run dev`, "
+        "`uvicorn --reload`, `next dev`, …), TLS verification off / `*_INSECURE=true`, a datastore"
+        " publishing its port on the host"
+    ),
+)
 def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
     """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
     for env in ctx.envs:
@@ -223,92 +241,3 @@ def _datastore_workloads(ctx: RuleContext, env: str) -> dict[str, str]:
         if isinstance(r, Image) and _DATASTORES.search(r.repository.lower()):
             out[r.workload] = r.repository.rsplit("/", 1)[-1]
     return out
-
-
-@rule("placeholder-value")
-def placeholder_value(ctx: RuleContext) -> Iterator[Draft]:
-    """An obvious placeholder (`changeme`, `<your-key>`, an example.com host): an error in a
-    production-like environment; elsewhere a warning (level `non-production`) when the
-    reference holds a real value."""
-    ref_groups = ctx.indexes[ctx.reference].groups
-    for env in ctx.envs:
-        prod = ctx.production_like[env]
-        records, values, _ = ctx.config(env)
-        for i in values.find(PLACEHOLDER_HINTS):
-            r = records[i]
-            if not isinstance(r, ConfigEntry) or not is_placeholder(r.value):
-                continue
-            if supplied_at_run_time(r):
-                continue  # a file default the environment variable replaces
-            if not prod:
-                other = ref_groups.get(r.group, {}).get(r.key)
-                if not isinstance(other, ConfigEntry) or is_placeholder(other.value):
-                    continue
-            yield Draft(
-                env,
-                subject_of(r),
-                f"{r.key} in {env} is a placeholder ({r.value!r})"
-                + ("" if prod else f" where {ctx.reference} has a real value"),
-                actual=r.value,
-                suggestion=f"set {r.key} to {env}'s real value",
-                source=r.source,
-                level=None if prod else "non-production",
-            )
-
-
-_FALLBACK = re.compile(r"^\$\{(?P<var>[\w.-]+):(?P<fallback>[^{}]*)\}$")
-_WEAK_FALLBACKS = {"password", "secret", "admin", "changeme", "test", "default", "***"}
-
-
-@rule("placeholder-value", extends=True)
-def relied_on_fallback(ctx: RuleContext) -> Iterator[Draft]:
-    """Spring's `${ADMIN_SECRET:password}`: in a production-like environment that does not
-    set ADMIN_SECRET, the placeholder-like (or literal secret) fallback is what runs."""
-    for env in ctx.envs:
-        if not ctx.production_like[env]:
-            continue
-        records, values, _ = ctx.config(env)
-        hits = values.find(["${"])
-        if not hits:
-            continue
-        provided = {r.key for r in records if isinstance(r, ConfigEntry) and r.env_var and r.value}
-        for i in hits:
-            r = records[i]
-            m = _FALLBACK.match((r.value or "").strip())
-            if m is None or m.group("var") in provided:
-                continue
-            fallback = m.group("fallback")
-            if not (is_placeholder(fallback) or fallback.lower() in _WEAK_FALLBACKS):
-                continue
-            yield Draft(
-                env,
-                subject_of(r) + "#fallback",
-                f"{r.key} in {env} falls back to {fallback!r} unless {m.group('var')} is set, "
-                f"and nothing in {env} sets it",
-                actual=r.value,
-                suggestion=f"set {m.group('var')} in {env}, or drop the fallback so a missing "
-                "value fails at start-up",
-                source=r.source,
-            )
-
-
-@rule("unresolved-variable")
-def unresolved_variable(ctx: RuleContext) -> Iterator[Draft]:
-    """A `${VAR}` the deployment files use but nothing defines, in a production-like env: the
-    deployed value depends on whoever runs the deploy."""
-    unresolved: dict[str, dict[str, str]] = {}
-    for env, n in ctx.notices("unresolved-variable"):
-        unresolved.setdefault(env, {}).setdefault(n.subject, n.source)
-    for env in ctx.envs:
-        names = unresolved.get(env, {})
-        if names and ctx.production_like[env]:
-            shown = ", ".join(sorted(names))
-            files = ", ".join(sorted(set(names.values())))
-            yield Draft(
-                env,
-                "variables:unresolved",
-                f"{len(names)} variable(s) used by {files} are defined nowhere: {shown}",
-                actual=shown,
-                suggestion="define them in the project's .env (or the source's env options)",
-                source=min(names.values()),
-            )

@@ -1,4 +1,4 @@
-"""Configuration rules: keys missing, misspelt, drifted, unsafe, or breaking a contract."""
+"""Value rules: a value that drifted from the reference, or breaks a contract."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from parity.align.compare import difference
 from parity.align.diff import subject_of
 from parity.align.identities import neutralize, substitute
 from parity.align.values import canonical_scalar, contrast
-from parity.model import ConfigEntry, Kind, RefBackend, RequiredKey
+from parity.model import ConfigEntry, Kind, RefBackend
 
 from ..vocabulary import vocabulary
 from ._display import once_per_source, show, where
@@ -19,32 +19,30 @@ from .images import is_config_image
 from .interface import Draft, RuleContext, rule
 
 
-@rule("key-typo")
-def key_typo(ctx: RuleContext) -> Iterator[Draft]:
-    """A key in X that near-misses a reference key X lacks: one finding, with did-you-mean,
-    once per source line (an `.env` read by three services is one typo)."""
-    yield from once_per_source(_key_typo(ctx))
-
-
-def _key_typo(ctx: RuleContext) -> Iterator[Draft]:
-    for env, diff in ctx.pairs.items():
-        for want, got in diff.typos:
-            yield Draft(
-                env,
-                subject_of(got),
-                f"{got.key} in {env} looks like a typo of "
-                f"{want.key} (set in {ctx.reference}); did you mean {want.key}?",
-                expected=want.key,
-                actual=got.key,
-                suggestion=f"rename {got.key} to {want.key}",
-                source=got.source,
-            )
-
-
-@rule("value-drift")
+@rule(
+    "value-drift",
+    category="config",
+    severity="info",
+    # a must-equal contract; capacity above the reference's; a count of zero where the reference
+    # runs some; file defaults of a key a variable supplies
+    levels={"must-equal": "error", "larger": "warning", "disabled": "warning", "default": "info"},
+    title="Value differs from the reference",
+    rationale=(
+        "Values that differ beyond environment names are normal for some keys and a bug for "
+        "others; contracts say which."
+    ),
+    remedy="Align the value, or declare the key may-differ in the policy.",
+    fires=(
+        "values differ after environment-name and learned-identity normalization; secrets are "
+        "never compared by value; structured values say which paths changed, comma lists what they"
+        " add and lack"
+    ),
+)
 def value_drift(ctx: RuleContext) -> Iterator[Draft]:
-    """Values that differ after env-name normalization, once per source line."""
+    """Values that differ after env-name normalization, once per source line; capacity above
+    the reference's (an ordinary drift, judged where capacity is understood)."""
     yield from once_per_source(_value_drift(ctx))
+    yield from capacity_larger(ctx)
 
 
 def _value_drift(ctx: RuleContext) -> Iterator[Draft]:
@@ -154,78 +152,24 @@ def _defaults_only(a: ConfigEntry, b: ConfigEntry) -> bool:
     )
 
 
-# capacity above the reference's is an ordinary drift, judged where capacity is understood
-rule("value-drift", extends=True)(capacity_larger)
-
-
-@rule("unset-required-key")
-def unset_required_key(ctx: RuleContext) -> Iterator[Draft]:
-    """Keys the code reads without a default that the environment never sets."""
-    for env in ctx.envs:
-        if ctx.snapshots[env].errors:
-            continue  # a failed source may be what sets the key; collector-failed covers it
-        index = ctx.indexes[env]
-        required = [
-            r
-            for r in index.kind_records(Kind.REQUIRED_KEY)
-            if isinstance(r, RequiredKey)
-            and not r.has_default
-            and (not r.optional or not _set_anywhere(ctx, r.key))
-        ]
-        if not required:
-            continue
-        provided = {
-            r.key
-            for r in index.kind_records(Kind.CONFIG)
-            if isinstance(r, ConfigEntry) and r.env_var
-        }
-        for r in required:
-            if r.key in provided:
-                continue
-            if r.optional:  # the code handles absence; no environment sets it: worth a look
-                if env != ctx.reference:
-                    continue  # one finding for all environments, at the reference
-                yield Draft(
-                    env,
-                    subject_of(r),
-                    f"the code reads {r.key} (at {r.source}) and handles its absence, but no "
-                    "environment sets it",
-                    suggestion=f"set {r.key} where the feature should be on, or drop the read",
-                    source=r.source,
-                    level="optional",
-                )
-                continue
-            yield Draft(
-                env,
-                subject_of(r),
-                f"the code reads {r.key} (at {r.source}) with no "
-                f"default, but {env} does not set it",
-                suggestion=f"set {r.key} in {env}, or give the read a default",
-                source=r.source,
-            )
-
-
 def _align_advice(ctx: RuleContext, key: str, reference_value: str, env: str) -> str:
     """Align with the reference, unless the reference's value is itself unsafe."""
-    from .hygiene import unsafe_value
+    from .unsafe import unsafe_value
 
     if unsafe_value(key, reference_value, ctx.policy.mode_keys):
         return f"fix {key} in {ctx.reference} first (its value is unsafe there), then align {env}"
     return f"set {key} in {env} as in {ctx.reference}, or declare it may-differ in the policy"
 
 
-def _set_anywhere(ctx: RuleContext, key: str) -> bool:
-    """Whether any environment sets key as an environment variable."""
-    cache = ctx._cache.setdefault("env-var-keys", {})
-    if not cache:
-        for env in ctx.envs:
-            for r in ctx.indexes[env].kind_records(Kind.CONFIG):
-                if isinstance(r, ConfigEntry) and r.env_var:
-                    cache[r.key] = True
-    return key in cache
-
-
-@rule("contract-violation")
+@rule(
+    "contract-violation",
+    category="config",
+    severity="error",
+    title="Value breaks a per-key contract",
+    rationale="The policy says this key must differ between environments or match a pattern.",
+    remedy="Change the value to satisfy the contract, or fix the contract.",
+    fires="a `must-differ` key is equal, or a value fails its per-environment regex",
+)
 def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
     """must-differ contracts and per-environment regexes."""
     contracts = [c for c in ctx.policy.contracts if c.rule == "must-differ" or c.regex]
@@ -267,16 +211,3 @@ def contract_violation(ctx: RuleContext) -> Iterator[Draft]:
                         source=r.source,
                         suggestion=f"give {env} its own value",
                     )
-
-
-@rule("duplicate-key")
-def duplicate_key(ctx: RuleContext) -> Iterator[Draft]:
-    """Keys assigned twice in one file (noticed by the collector)."""
-    for env, n in ctx.notices("duplicate-key"):
-        yield Draft(
-            env,
-            f"config:{n.source.rsplit(':', 1)[0]}:{n.subject}",
-            n.message,
-            suggestion="delete the earlier assignment",
-            source=n.source,
-        )

@@ -1,0 +1,228 @@
+"""The secret classifier's key vocabulary: the words that make a key's name a secret's, the
+ones that make it describe or point at one, and the parents whose children are secrets.
+
+Data, not logic (parity/secrets/keys.py decides).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words (of the key's leaf) that name secret material.
+_SECRET_WORDS = {
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "password",
+    "passwords",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "pw",
+    "storepass",
+    "keypass",
+    "apikey",
+    "credential",
+    "credentials",
+    "creds",
+    "salt",
+    "dsn",
+    "bearer",
+    "signing",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "masterkey",
+    "jwt",
+    "cookie",
+    "sas",
+    "webhook",
+}
+
+# Two-word names ending in `key` that are secrets (`api_key`, `master_key`, `MAILGUN_KEY`…)
+# unless the first word says it is a data key.
+_DATA_KEY_WORDS = {
+    "ref",
+    "selector",
+    "config",
+    "configmap",
+    "name",
+    "topology",
+    "cache",
+    "sort",
+    "partition",
+    "primary",
+    "routing",
+    "foreign",
+    "hash",
+    "object",
+    "lookup",
+    "public",
+    "idempotency",
+    "dedup",
+    "group",
+    "cursor",
+    "index",
+    "row",
+    "range",
+    "shard",
+    "metric",
+    "label",
+    "s3",
+    "bucket",
+    "map",
+    "dict",
+    "unique",
+    "composite",
+    "ssh_public",
+    "kms",
+}
+
+# Last words that make a key describe or point at a secret rather than hold one.
+_NOT_SECRET_LAST = {
+    "region",
+    "zone",
+    "host",
+    "hostname",
+    "port",
+    "user",
+    "username",
+    "account",
+    "project",
+    "email",
+    "profile",
+    "hasher",
+    "hashers",
+    "strength",
+    "complexity",
+    "reset",
+    "rules",
+    "validator",
+    "validators",
+    "file",
+    "files",
+    "path",
+    "paths",
+    "arn",
+    "ref",
+    "refs",
+    "name",
+    "names",
+    "id",
+    "ids",
+    "enabled",
+    "enable",
+    "disabled",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "timeout",
+    "length",
+    "header",
+    "rotation",
+    "version",
+    "backend",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "type",
+    "mode",
+    "prefix",
+    "suffix",
+    "count",
+    "max",
+    "min",
+    "size",
+    "format",
+    "algorithm",
+    "alg",
+    "issuer",
+    "audience",
+    "location",
+    "dir",
+    "directory",
+    "policy",
+    "provider",
+    "store",
+    "kind",
+    "field",
+    "label",
+    "env",
+    "description",
+    "required",
+    "interval",
+    "retries",
+    "lifetime",
+    "duration",
+    "age",
+    "mount",
+    "mountpath",
+    "volume",
+    "key",
+    "keys",
+    "selector",
+    "namespace",
+    "class",
+    "secretname",
+    "secretref",
+    "secretkeyref",
+    "method",
+    "scheme",
+    "scope",
+    "scopes",
+    "hint",
+    "regex",
+    "pattern",
+    "strategy",
+}
+
+# Maps whose values are the *names* of keys inside a secret store (Helm `secrets:` or
+# `namespace_secrets:` maps, `secretKeyRef`): a name-shaped value there is a reference.
+_SECRET_NAME_MAPS = re.compile(
+    r"(^|[._\]])(secrets|namespace_secrets|secret_keys|secretkeyref|secret_refs|secretrefs|"
+    r"secretnames|secret_names|external_secrets|vault_paths)\.[^.\[\]]+$",
+    re.IGNORECASE,
+)
+
+# Parent keys whose children are secret material whatever their own name (`credentials.aws.key`,
+# `nested.secret.inner`): the children of a secret.
+_SECRET_CONTEXT = {"secret", "secrets", "credential", "credentials", "creds", "keystore",
+                   "truststore", "passwords", "password"}  # fmt: skip
+
+# Cheap prefilter: a key containing none of these cannot be a secret key (hot path at 1M keys).
+_KEY_HINT = re.compile(  # on the lower-cased key: IGNORECASE alternations are 6x slower
+    r"secret|token|pass|pwd|pw|key|cred|salt|dsn|bearer|sign|jwt|cookie|sas|webhook|auth|"
+    r"keystore|truststore"
+)
+
+# Parents that make a bare `key` leaf a credential (`api.key`, `access.key`); elsewhere
+# (`tolerations[..].key`, `items[..].key`) a bare `key` names a data key.
+_KEY_CONTEXT = {"api", "access", "private", "master", "encryption", "signing", "license", "jwt"}
+
+_CONTENT_WORDS = {
+    "sha",
+    "sha1",
+    "sha256",
+    "commit",
+    "revision",
+    "rev",
+    "tag",
+    "checksum",
+    "digest",
+    "hash",
+    "etag",
+    "md5",
+    "version",
+    "build",
+    "fingerprint",
+    "uuid",
+    "guid",
+}
