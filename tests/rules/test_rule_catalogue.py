@@ -92,3 +92,29 @@ def test_a_plugin_rule_runs_when_the_project_policy_names_it(
         snap("production"), snap("staging"), policy={"rules": {"no-friday-deploys": {}}}
     )
     assert [(f.rule, f.severity) for f in named.findings] == [("no-friday-deploys", "warning")]
+
+
+def test_a_plugin_report_format_is_found_through_its_entry_point(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same registry mechanism for formats: `-f csv` from a third party's package."""
+    import parity.registry as registry
+
+    def render_csv(report: Any, rules: Any = None, options: Any = None) -> str:
+        return "rule,environment\n" + "".join(
+            f"{f.rule},{f.environment}\n" for f in report.findings
+        )
+
+    class EP:
+        name, value = "csv", "acme:render_csv"
+
+        def load(self) -> Any:
+            return render_csv
+
+    monkeypatch.setattr(
+        registry, "entry_points", lambda group: [EP()] if group == "parity.formats" else []
+    )
+    cfg = str(Path(__file__).parents[2] / "sample_envs" / "parity.toml")
+    r = cli("check", "-c", cfg, "-f", "csv")
+    assert r.out.startswith("rule,environment\n") and "key-typo,staging" in r.out
+    assert cli("check", "-c", cfg, "-f", "cvs").code == 2
