@@ -28,6 +28,8 @@ _BUILT_IN: dict[str, str] = {
         "compose": "compose:ComposeCollector",
         "k8s": "k8s:K8sCollector",
         "source-code": "source_code:SourceCodeCollector",
+        "terraform": "terraform:TerraformCollector",
+        "terraform-state": "terraform_state:TerraformStateCollector",
         "aws-ssm": "aws.ssm:SsmCollector",
         "aws-secrets": "aws.secrets:SecretsCollector",
         "aws-ecs": "aws.ecs:EcsCollector",

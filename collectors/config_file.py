@@ -24,7 +24,7 @@ from parity.model import ConfigEntry, RefBackend, ValueRef
 from ._flatten import deep_merge, flatten, node_tree, walk
 from .interface import BaseOptions, Collector, CollectorResult
 
-Format = Literal["json", "yaml", "toml", "ini"]
+Format = Literal["json", "yaml", "toml", "ini", "hcl"]
 _SUFFIX: dict[str, Format] = {
     ".json": "json",
     ".jsonc": "json",
@@ -35,6 +35,9 @@ _SUFFIX: dict[str, Format] = {
     ".ini": "ini",
     ".cfg": "ini",
     ".conf": "ini",
+    ".tf": "hcl",
+    ".tfvars": "hcl",
+    ".hcl": "hcl",
 }
 Leaf = tuple[str, Any, int | None]
 
@@ -166,6 +169,11 @@ def parse_config(
     """Parse one file: (plain data, [(dotted key, leaf value, line or None)])."""
     if fmt == "yaml":
         return _yaml(text, path, list_keys or {})
+    if fmt == "hcl":  # layered with other formats: its blocks as plain data, unresolved
+        from . import _hcl
+
+        data = _hcl.blocks(_hcl.parse_hcl(text, path))
+        return data, [(k, v, None) for k, v in flatten(data, list_keys, path)]
     data = _plain(text, fmt, path)
     return data, [(k, v, None) for k, v in flatten(data, list_keys, path)]
 
@@ -184,6 +192,11 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
         return ", ".join(self.ctx.display(self.ctx.resolve(p)) for p in self._paths())
 
     def collect(self) -> CollectorResult:
+        paths = [self.ctx.resolve(p) for p in self._paths()]
+        if self.options.format == "hcl" or all(
+            _SUFFIX.get(p.suffix.lower()) == "hcl" for p in paths
+        ):
+            return self._terraform(paths)
         layers: list[tuple[str, Any, dict[str, tuple[Any, int | None]]]] = []
         for p in self._paths():
             path = self.ctx.resolve(p)
@@ -191,7 +204,8 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
             fmt = self.options.format or _SUFFIX.get(path.suffix.lower())
             if fmt is None:
                 raise CollectorError(
-                    f"cannot tell the format of {shown}", hint="set format = json|yaml|toml|ini"
+                    f"cannot tell the format of {shown}",
+                    hint="set format = json|yaml|toml|ini|hcl",
                 )
             data, leaves = parse_config(self.ctx.read_text(path), fmt, shown, self.ctx.list_keys)
             layers.append((shown, data, {k: (v, line) for k, v, line in leaves}))
@@ -218,6 +232,20 @@ class ConfigFileCollector(Collector[ConfigFileOptions]):
                 entry = supplied_by(entry, var)
             result.records.append(entry)
         return result
+
+    def _terraform(self, paths: list[Path]) -> CollectorResult:
+        """HCL files are one Terraform module: `.tf`/`.hcl` blocks by label, `.tfvars` files
+        the variable values, in the order given (see _terraform.py)."""
+        from ._terraform import Module
+
+        module = Module()
+        for path in paths:
+            shown, text = self.ctx.display(path), self.ctx.read_text(path, allow_empty=True)
+            if path.name.endswith((".tfvars", ".tfvars.json")):
+                module.add_tfvars(shown, text)
+            else:
+                module.add_tf(shown, text)
+        return CollectorResult(records=module.records(self.ctx, self.scope, per_kind=False))
 
     def _env_map(self) -> dict[str, str]:
         """dotted key -> environment variable, from the configured or node-config's file."""

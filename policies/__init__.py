@@ -147,6 +147,7 @@ def merge(base: Policy, override: PolicyOverride, where: str) -> Policy:
         "non_production_aids",
         "pointer_keys",
         "sidecar_keys",
+        "protection_keys",
     ):
         data[key] = [*getattr(base, key), *getattr(override, key)]
     if override.capacity is not None:

@@ -151,6 +151,13 @@ class Policy(_Strict):
         description="Keys whose value names another environment on purpose (promotion "
         "targets, restore/seed sources, datacenters): never a cross-env-reference.",
     )
+    protection_keys: list[str] = Field(
+        default_factory=list,
+        description="Settings that protect an environment's data when on (deletion "
+        "protection, backups, encryption, Multi-AZ); `!key` for those that protect when off "
+        "(`!skip_final_snapshot`). Off where the reference has them on: a warning; on where "
+        "the reference has them off: an error (production lacks what staging has).",
+    )
     sidecar_keys: list[str] = Field(
         default_factory=list,
         description="Keys that, set and not false, mean the unit runs a sidecar proxy "
@@ -213,3 +220,4 @@ class PolicyOverride(_Strict):
     non_production_aids: list[str] = Field(default_factory=list)
     pointer_keys: list[str] = Field(default_factory=list)
     sidecar_keys: list[str] = Field(default_factory=list)
+    protection_keys: list[str] = Field(default_factory=list)

@@ -18,41 +18,8 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
 
-
-class Part(NamedTuple):
-    """One part of a key: its name (the identity for list elements) and where it ends."""
-
-    name: str
-    end: int  # key[:end] is the key up to and including this part
-    element: bool  # an identity-keyed list element (`[name=x]`)
-
-
-def key_parts(key: str) -> list[Part]:
-    """`a.b[name=x].c` -> a, b, x (element), c. Dots inside identity brackets do not split."""
-    out: list[Part] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(key):
-        if ch == "[":
-            if depth == 0 and i > start:
-                out.append(Part(key[start:i], i, False))
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                inner = key[start + 1 : i]
-                out.append(Part(inner.split("=", 1)[-1], i + 1, True))
-                start = i + 1
-        elif ch == "." and depth == 0:
-            if i > start:
-                out.append(Part(key[start:i], i, False))
-            start = i + 1
-    if start < len(key):
-        out.append(Part(key[start:], len(key), False))
-    return out
+from parity.align.keys import key_parts
 
 
 class Vocabulary:

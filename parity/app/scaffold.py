@@ -18,7 +18,17 @@ from pathlib import Path
 
 from parity.settings import DEFAULT_ALIASES
 
-_SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".parity", "vendor", "dist"}
+_SKIP_DIRS = {
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".parity",
+    "vendor",
+    "dist",
+    ".terraform",  # providers and modules `terraform init` downloaded
+}
 _MAX_FILES = 20_000
 _ALIASES = {a for v in DEFAULT_ALIASES.values() for a in v}
 
@@ -31,6 +41,7 @@ class Found:
     source_type: str
     path: str
     layered_on: str | None = None  # a base file merged under it (Helm values.yaml, default.json)
+    var_file: str | None = None  # terraform: the environment's tfvars applied to the module
 
 
 def env_of(name: str) -> str | None:
@@ -96,8 +107,20 @@ def kind_of(p: Path) -> str | None:
     """Which collector reads a file (or a source tree), by name and, for YAML, by content:
     what `parity init` and a config-less `parity diff` infer."""
     if p.is_dir():
+        if _terraform_module(p):
+            return "terraform"
         return "source-code" if _source_tree(p) else None
+    if p.suffix in (".tf", ".tfvars", ".hcl"):
+        return "config-file"  # read as HCL
     return _kind_of(p, p.name)
+
+
+def _terraform_module(d: Path) -> bool:
+    """A Terraform root (or child) module: a directory holding `.tf` files."""
+    try:
+        return any(c.suffix == ".tf" and c.is_file() for c in d.iterdir())
+    except OSError:
+        return False
 
 
 def _source_tree(d: Path) -> bool:
@@ -163,7 +186,9 @@ def scan(root: Path) -> list[Found]:
     environment (a directory such as `staging/` or `overlays/prod/`, or the file name such as
     `.env.production`, `values-prod.yaml`, `config/staging.json`)."""
     found: list[Found] = []
-    for p in _walk(root):
+    files = _walk(root)
+    found += _terraform(root, files)
+    for p in files:
         rel = p.relative_to(root).as_posix()
         kind = _kind_of(p, rel)
         envs = _envs_in(rel) if kind else set()
@@ -173,6 +198,33 @@ def scan(root: Path) -> list[Found]:
         layered = _base_of(p, root) if kind == "config-file" else None
         found.append(Found(env, kind, rel, layered))
     return found
+
+
+def _terraform(root: Path, files: list[Path]) -> list[Found]:
+    """Terraform as teams lay it out per environment: a module directory per environment
+    (`envs/prod/*.tf`), or one module applied with a tfvars file per environment
+    (`prod.tfvars`, `env/staging.tfvars`) — the module is the nearest directory above it
+    holding `.tf` files."""
+    out: list[Found] = []
+    dirs = sorted({p.parent for p in files if p.suffix == ".tf"})
+    for d in dirs:
+        envs = _envs_in(d.relative_to(root).as_posix() + "/x") if d != root else set()
+        if len(envs) == 1:
+            out.append(Found(next(iter(envs)), "terraform", d.relative_to(root).as_posix()))
+    for p in files:
+        if not p.name.endswith((".tfvars", ".tfvars.json")) or ".auto." in p.name:
+            continue
+        rel = p.relative_to(root).as_posix()
+        envs = _envs_in(rel)
+        module = next((d for d in (p.parent, p.parent.parent) if d in dirs), None)
+        if len(envs) != 1 or module is None or _empty(p):
+            continue
+        (env,) = envs
+        mod = module.relative_to(root).as_posix() or "."
+        if any(f.path == mod and f.env == env and f.var_file is None for f in out):
+            continue  # the environment's own module directory reads its tfvars itself
+        out.append(Found(env, "terraform", mod, None, rel))
+    return out
 
 
 def _toml(value: object) -> str:
@@ -221,6 +273,8 @@ def render(root: Path, found: list[Found]) -> str:
             name = _TYPE_NAMES[f.source_type] if f.source_type in single else _source_name(f)
             if f.source_type == "sql":
                 where = f"dsn = {_toml('sqlite:///' + f.path)}"
+            elif f.var_file:
+                where = f"path = {_toml(f.path)}, var_files = {_toml([f.var_file])}"
             elif f.layered_on:
                 where = f"paths = {_toml([f.layered_on, f.path])}"
             else:
@@ -242,6 +296,7 @@ _TYPE_NAMES = {
     "python-deps": "python-deps",
     "node-deps": "node-deps",
     "sql": "db",
+    "terraform": "terraform",
 }
 
 

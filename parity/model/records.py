@@ -35,11 +35,12 @@ class RefBackend(StrEnum):
     AWS_SECRETS_MANAGER = "aws-secretsmanager"
     EXTERNAL_SECRET = "external-secret"
     ENV = "env"  # an environment variable that supplies the value at run time (node-config)
+    TERRAFORM = "terraform"  # a Terraform expression (`var.x`, `module.a.b`) evaluated at plan
 
     @property
     def secret(self) -> bool:
         """True for secret stores (their values are never read in clear)."""
-        return self not in (RefBackend.K8S_CONFIGMAP, RefBackend.ENV)
+        return self not in (RefBackend.K8S_CONFIGMAP, RefBackend.ENV, RefBackend.TERRAFORM)
 
 
 class ValueRef(NamedTuple):

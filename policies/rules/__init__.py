@@ -27,6 +27,7 @@ _BUILT_IN: dict[str, str] = {
         "value-drift": "values:value_drift",
         "unset-required-key": "keys:unset_required_key",
         "contract-violation": "values:contract_violation",
+        "protection-drift": "protection:protection_drift",
         "duplicate-key": "keys:duplicate_key",
         "data-volume-ratio": "data:data_volume_ratio",
         "schema-drift": "database:schema_drift",

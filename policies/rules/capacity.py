@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from parity.align.diff import subject_of
-from parity.align.keys import is_identity_field
+from parity.align.keys import is_identity_field, key_parts
 from parity.model import ConfigEntry, Kind
 
-from ..vocabulary import key_parts, vocabulary
+from ..vocabulary import vocabulary
 from ._quantity import instance_size, quantity, same_size
 from ._units import Leaf, Unit, compare_sizes, share, show_size, summary
 from .interface import Draft, RuleContext, rule

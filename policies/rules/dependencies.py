@@ -60,6 +60,11 @@ def pin(ecosystem: str, name: str, version: str) -> str:
         return f"{name}=={version}"
     if ecosystem == "npm":
         return f"npm install {name}@{version} --save-exact"
+    if ecosystem == "terraform-module":  # `label:source`; a git source pins with ?ref=
+        label, _, source = name.partition(":")
+        return f'module "{label}" {{ source = "{source}", version/ref = "{version}" }}'
+    if ecosystem == "terraform-provider":
+        return f'required_providers {{ {name.rsplit("/", 1)[-1]} = {{ version = "{version}" }} }}'
     return f"{name} {version}"
 
 
