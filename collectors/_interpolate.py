@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from parity.align.values import UNRESOLVED, is_unresolved
+from parity.inputs.yamlio import Tagged
 
 __all__ = ["UNRESOLVED", "InterpolationError", "interpolate", "interpolate_tree", "is_unresolved"]
 _REF = re.compile(r"\$(?:(?P<dollar>\$)|\{(?P<braced>[^{}]*)\}|(?P<named>[A-Za-z_][A-Za-z0-9_]*))")
@@ -76,4 +77,6 @@ def interpolate_tree(data: Any, env: Mapping[str, str], unresolved: set[str]) ->
         return {k: interpolate_tree(v, env, unresolved) for k, v in data.items()}
     if isinstance(data, list):
         return [interpolate_tree(v, env, unresolved) for v in data]
+    if isinstance(data, Tagged):  # `!override` / `!reset`: the value inside is interpolated
+        return Tagged(data.tag, interpolate_tree(data.value, env, unresolved))
     return data

@@ -85,7 +85,7 @@ class Module:
             for kind, body in blocks.items():
                 for key, value in flatten({kind: body}, ctx.list_keys, shown):
                     at, k = place(key)
-                    if key in covered or (at, k) in seen or _is_default(key):
+                    if key in covered or (at, k) in seen or _declaration(key):
                         continue  # defined twice: Terraform refuses it; the first is reported
                     seen.add((at, k))
                     line = lines.line(key)
@@ -157,7 +157,7 @@ class Module:
             if not version:
                 continue
             line = lines.line(f"module.{label}.source")
-            name = _REF_QUERY.sub("", source).removeprefix("git::").rstrip("?")
+            name = _module_name(source)
             covered.update((f"module.{label}.source", f"module.{label}.version"))
             out.append(
                 Dependency(
@@ -184,9 +184,19 @@ class Module:
         return out
 
 
-def _is_default(key: str) -> bool:
-    """`variable.x.default`: the effective value is reported once, at `var.x`."""
-    return key.startswith("variable.") and key.endswith(".default") and key.count(".") == 2
+def _module_name(source: str) -> str:
+    """A module source without what only says how to fetch it: `git::https://github.com/a/
+    b.git?ref=v1` and `github.com/a/b?ref=v2` are one module, `github.com/a/b`."""
+    name = _REF_QUERY.sub("", source).rstrip("?")
+    name = re.sub(r"^(git::|hg::|s3::|gcs::)", "", name)
+    name = re.sub(r"^(https?|ssh|git)://(git@)?", "", name)
+    return re.sub(r"\.git(?=//|$)", "", name.removeprefix("git@").replace(":", "/", 1))
+
+
+def _declaration(key: str) -> bool:
+    """`variable.x.type`, `.default`, `.description`: a variable's declaration, not the
+    environment's configuration — its effective value is reported once, at `var.x`."""
+    return key.startswith("variable.")
 
 
 def _provider_name(source: str) -> str:

@@ -141,7 +141,24 @@ class EnvNormalizer:
             return True
         if self.strip(env_a, a) == self.strip(env_b, b):
             return True
-        return self._glued(env_a, a, b) or self._glued(env_b, b, a)
+        return (
+            self._glued(env_a, a, b)
+            or self._glued(env_b, b, a)
+            or self._unglued(env_a, a) & self._unglued(env_b, b) != set()
+        )
+
+    def _unglued(self, env: str, value: str) -> set[tuple[str, str]]:
+        """What remains of a value with its environment's name glued on at either end
+        (`lpgprod` -> ("lpg", "")): `lpgprod` and `lpgstaging` are one name."""
+        low = value.lower()
+        out = set()
+        for tok in self.tokens.get(env, ()):
+            if len(low) > len(tok) + 1:
+                if low.endswith(tok):
+                    out.add((low[: -len(tok)], ""))
+                if low.startswith(tok):
+                    out.add(("", low[len(tok) :]))
+        return out
 
     def _glued(self, env: str, longer: str, shorter: str) -> bool:
         low, short = longer.lower(), shorter.lower()

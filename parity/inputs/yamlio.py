@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parity.errors import ParseError
 
@@ -116,17 +116,49 @@ def yaml_errors(shown: str) -> Iterator[None]:
         raise ParseError(shown, None, "invalid YAML: nested too deeply") from e
 
 
-def yaml_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
+class Tagged(NamedTuple):
+    """A node carrying an application tag the file's own tool defines (Compose's `!reset`,
+    `!override`): the tag and the value as written."""
+
+    tag: str
+    value: Any
+
+
+@cache
+def _tagged(base: Any, tags: tuple[str, ...]) -> Any:
+    """A subclass of a loader that constructs these application tags as `Tagged` values
+    (PyYAML copies the constructor table on the subclass: the shared loaders stay plain)."""
+    import yaml
+
+    def construct(loader: Any, node: Any) -> Tagged:
+        if isinstance(node, yaml.MappingNode):
+            value: Any = loader.construct_mapping(node, deep=True)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_scalar(node)
+        return Tagged(node.tag, value)
+
+    cls: Any = type(f"Tagged{base.__name__}", (base,), {})
+    for tag in tags:
+        cls.add_constructor(tag, construct)
+    return cls
+
+
+def yaml_nodes(text: str, shown: str, tags: tuple[str, ...] = ()) -> tuple[Any, list[Any]]:
     """The loader (to construct values later) and every document's root node: through libyaml
-    when it is there, else (or for a redefined anchor, which libyaml refuses) in Python."""
+    when it is there, else (or for a redefined anchor, which libyaml refuses) in Python.
+    `tags`: application tags constructed as `Tagged` values instead of refused."""
     import yaml
 
     fast = fast_loader_class()
+    if fast is not None and tags:
+        fast = _tagged(fast, tags)
     if fast is not None:
         try:
             loader = fast(text)
         except UnicodeError:  # libyaml cannot take lone surrogates: the Python reader says why
-            return _python_nodes(text, shown)
+            return _python_nodes(text, shown, tags)
         try:
             docs = []
             while loader.check_node():
@@ -144,14 +176,15 @@ def yaml_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
             raise ParseError(shown, None, "nested too deeply") from e
         except UnicodeError:
             loader.dispose()
-    return _python_nodes(text, shown)
+    return _python_nodes(text, shown, tags)
 
 
-def _python_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
+def _python_nodes(text: str, shown: str, tags: tuple[str, ...] = ()) -> tuple[Any, list[Any]]:
     import yaml
 
+    cls = _tagged(loader_class(), tags) if tags else loader_class()
     try:
-        loader = loader_class()(text)
+        loader = cls(text)
     except yaml.YAMLError as e:  # the reader refuses non-printable input up front
         raise yaml_error(e, shown) from e
     try:
@@ -167,9 +200,10 @@ def _python_nodes(text: str, shown: str) -> tuple[Any, list[Any]]:
         raise ParseError(shown, None, "nested too deeply") from e
 
 
-def load_yaml_documents(text: str, shown: str) -> list[Any]:
-    """All non-empty YAML documents as plain data; syntax errors carry file:line."""
-    loader, nodes = yaml_nodes(text, shown)
+def load_yaml_documents(text: str, shown: str, tags: tuple[str, ...] = ()) -> list[Any]:
+    """All non-empty YAML documents as plain data; syntax errors carry file:line; `tags` are
+    application tags read as `Tagged` values."""
+    loader, nodes = yaml_nodes(text, shown, tags)
     try:
         with yaml_errors(shown):
             docs = [loader.construct_document(n) for n in nodes]

@@ -41,10 +41,18 @@ class Unit(NamedTuple):
 
 
 def dimension(label: str) -> str:
+    """The dimension a capacity key sizes, as a finding names it ("33% of production's
+    replicas"): counts of instances are replicas, sizes of one instance its size."""
     low = label.lower()
     for dim in ("memory", "cpu", "storage", "replica", "maxmemory"):
         if dim in low:
             return "memory" if dim == "maxmemory" else dim + ("s" if dim == "replica" else "")
+    if any(w in low for w in ("horizontal", "instance_count", "node_count", "num_cache")):
+        return "replicas"
+    if any(w in low for w in ("size_gb", "size_mb", "disk")):
+        return "storage"
+    if "vertical" in low or "vcore" in low:
+        return "size"
     if any(w in low for w in ("worker", "concurrency", "thread", "process", "gomaxprocs")):
         return "workers"
     if "pool" in low or "connection" in low:

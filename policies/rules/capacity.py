@@ -83,7 +83,7 @@ def _owner(key: str, start: int) -> str:
     """The key prefix that owns a capacity setting: up to the last list element before it
     (an app of a values file), else its first part (a sub-chart), else nothing (the scope)."""
     parts = key_parts(key)[:start]
-    end = max((p.end for p in parts if p.element), default=parts[0].end if parts else 0)
+    end = max((p.end for p in parts if p.element), default=parts[-1].end if parts else 0)
     return key[:end]
 
 

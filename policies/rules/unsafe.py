@@ -77,6 +77,19 @@ def _verbose(key: str, leaf: str, flag: str) -> str | None:
     return None
 
 
+def _source_binds(value: str) -> list[str]:
+    """Bind mounts of a relative host path (`./src:/app`, `.:/code`): the repository's files
+    replace what the image was built with, so production runs untested, unbuilt code."""
+    import json
+
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []
+    binds = [str(v).split(":", 1)[0] for v in items if isinstance(v, str) and ":" in v]
+    return [b for b in binds if b == "." or b.startswith(("./", "../"))]
+
+
 def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
     """Why a value is unsafe for production, or None."""
     leaf = re.split(r"[./]", key)[-1].lower()
@@ -92,6 +105,10 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
         return f"{key}={value} selects a development mode"
     if leaf == "command" and _DEV_SERVERS.search(value):
         return f"command {value!r} runs a development server"
+    if leaf == "privileged" and flag in _TRUTHY:
+        return f"{key}={value} runs the container privileged (the host's devices and kernel)"
+    if leaf == "volumes" and (binds := _source_binds(value)):
+        return f"volumes bind-mount the source tree ({', '.join(binds)}) over the image's code"
     if why := _verbose(key, leaf, flag):
         return why
     if "://" in value:
@@ -118,7 +135,8 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
         "development `*_ENV`, loopback URL (unless a second container or sidecar of the unit "
         "serves it), dev server command (`flask run`, `manage.py runserver`, `npm run dev`, "
         "`uvicorn --reload`, `next dev`, …), TLS verification off / `*_INSECURE=true`, a datastore"
-        " publishing its port on the host"
+        " publishing its port on the host, a privileged container, the source tree bind-mounted"
+        " over the image's code (`./src:/app`)"
     ),
 )
 def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
@@ -143,6 +161,8 @@ def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
                     "exposure",
                     "sql",
                     "echo",
+                    "privileged",
+                    "volumes",
                 )
             )
         )
@@ -194,6 +214,10 @@ def _remedy(why: str, key: str, env: str) -> str:
         return f"remove {key} and fix the certificate or CA bundle instead"
     if "publishes" in why:
         return "stop publishing the port; reach the datastore over the internal network"
+    if "privileged" in why:
+        return f"drop privileged in {env}; grant the one capability needed (cap_add) instead"
+    if "bind-mount" in why:
+        return f"ship the code in the image: remove the source bind mount in {env}"
     return f"change {key} in {env}"
 
 

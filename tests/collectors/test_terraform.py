@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, cli
 from parity.collectors.interface import CollectContext
 from parity.collectors.terraform import TerraformCollector, TerraformOptions
 from parity.collectors.terraform_state import transform
 from parity.errors import ParseError
 from parity.model import ConfigEntry, Dependency
+
+from conftest import DATA, cli
 
 TF = DATA / "terraform"
 CANARIES = (
@@ -71,7 +72,7 @@ def test_tfvars_precedence_is_terraforms() -> None:
 
 def test_modules_and_providers_are_dependencies_once() -> None:
     recs = collect("envs/prod")
-    net = recs[("terraform-module", "network:https://github.com/acme/tf-network.git")]
+    net = recs[("terraform-module", "network:github.com/acme/tf-network")]
     assert isinstance(net, Dependency) and net.version == "v1.2.0"
     assert recs[("terraform-module", "rds:terraform-aws-modules/rds/aws")].version == "6.1.0"
     assert recs[("terraform-provider", "hashicorp/aws")].version == "5.31.0"  # the lock file
@@ -118,7 +119,7 @@ def test_two_environment_folders_compare_end_to_end(tmp_path: Path) -> None:
     findings = {(f["rule"], f["subject"], f["severity"]) for f in json.loads(r.out)["findings"]}
     assert (
         "version-mismatch",
-        "dependency:terraform-module:network:https://github.com/acme/tf-network.git",
+        "dependency:terraform-module:network:github.com/acme/tf-network",
         "warning",
     ) in findings
     assert (

@@ -44,6 +44,10 @@ def test_env_name_tokens_are_normalized_with_aliases() -> None:
     assert not n.same("production", "db.prod.internal", "staging", "db.prod.internal.x")
     assert n.foreign("staging", "https://api.prod.internal") == ("production", "prod")
     assert n.foreign("staging", "https://reproduce.example") is None  # token boundaries
+    # glued on both sides where the name allows no separator (an Azure resource group)
+    assert n.same("production", "lpgprod", "staging", "lpgstaging")
+    assert not n.same("production", "lpgprod", "staging", "lpgstage2")
+    assert not n.same("production", "prodx", "staging", "stagingy")
 
 
 def test_typos_pair_one_to_one_and_respect_length() -> None:
