@@ -277,6 +277,9 @@ def render(root: Path, found: list[Found]) -> str:
                 where = f"path = {_toml(f.path)}, var_files = {_toml([f.var_file])}"
             elif f.layered_on:
                 where = f"paths = {_toml([f.layered_on, f.path])}"
+                env_map = _node_config_map(root, f.layered_on)
+                if env_map:  # what node-config reads from the environment at run time
+                    where += f", env_map = {_toml(env_map)}"
             else:
                 where = f"path = {_toml(f.path)}"
             lines.append(f'  {{ type = "{f.source_type}", {where}, name = "{name}" }},')
@@ -298,6 +301,18 @@ _TYPE_NAMES = {
     "sql": "db",
     "terraform": "terraform",
 }
+
+
+def _node_config_map(root: Path, base: str) -> str | None:
+    """node-config's custom-environment-variables file beside a `default.*` layer."""
+    base_path = root / base
+    if not base_path.name.startswith("default."):
+        return None
+    for suffix in (".json", ".yaml", ".yml", ".json5"):
+        found = base_path.parent / f"custom-environment-variables{suffix}"
+        if found.is_file():
+            return found.relative_to(root).as_posix()
+    return None
 
 
 def _source_trees(root: Path) -> list[str]:

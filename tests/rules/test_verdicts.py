@@ -296,3 +296,47 @@ spec:
     records = json.loads(out.read_text())["records"]
     (url,) = [r for r in records if r.get("key") == "URL"]
     assert url["value"] == "amqp://app:$(PW)@mq.internal:5672/"
+
+
+def test_a_plain_env_map_for_other_frameworks(tree: Tree) -> None:
+    """`{dotted.key: VAR}` (Spring's relaxed binding, ASP.NET `__` overrides): the mapped key
+    is supplied at run time; the variable's value, where another source sets it, is the value."""
+    files = {
+        "appsettings.json": '{"Db": {"Host": "localhost", "Pool": 5}, "Feature": {"X": true}}',
+        "map.json": '{"Db.Host": "DB__HOST", '
+        '"Feature": {"__name": "FEATURE_JSON", "__format": "json"}}',
+        "production.env": "DB__HOST=db.prod.internal\n",
+        "staging.env": "DB__HOST=db.staging.internal\n",
+    }
+    root = tree(files)
+    body = "".join(
+        f"[environments.{env}]\nsources = [\n"
+        f'  {{ type = "config-file", path = "{root}/appsettings.json", '
+        f'env_map = "{root}/map.json", name = "app" }},\n'
+        f'  {{ type = "dotenv", path = "{root}/{env}.env", name = "env" }},\n]\n'
+        for env in ("production", "staging")
+    )
+    report = check(tree, body)
+    rules = {(f["rule"], f["subject"]) for f in report["findings"]}
+    assert not any(r == "unsafe-prod-value" for r, _ in rules), rules  # localhost is a default
+    snap_text = cli("snapshot", "production", "-c", str(root / "parity.toml")).out
+    host = next(
+        json.loads(line.strip().rstrip(","))
+        for line in snap_text.splitlines()
+        if '"key": "Db.Host"' in line
+    )
+    assert (host["value"], host["source"]) == ("db.prod.internal", "production.env:1")
+
+
+def test_init_wires_node_configs_env_map(tree: Tree) -> None:
+    root = tree(
+        {
+            "config/default.json": '{"db": {"url": "postgres://localhost/dev"}}',
+            "config/production.json": '{"db": {"pool": 20}}',
+            "config/staging.json": '{"db": {"pool": 5}}',
+            "config/custom-environment-variables.json": '{"db": {"url": "DATABASE_URL"}}',
+        }
+    )
+    assert cli("init", str(root)).code == 0
+    text = (root / "parity.toml").read_text()
+    assert 'env_map = "config/custom-environment-variables.json"' in text
