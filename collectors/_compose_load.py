@@ -36,6 +36,8 @@ class Service:
     spec: dict[str, Any]
     file: Path
     env_files: list[tuple[Path, bool]] = field(default_factory=list)  # (path, required)
+    # attribute -> the file of a set that last set it (`restart` from compose.override.yaml)
+    origins: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,6 +245,17 @@ def _env_files(spec: dict[str, Any], declared_in: Path) -> list[tuple[Path, bool
     return out
 
 
+def _origins(loader: Loader, files: list[Path], service: str) -> dict[str, Path]:
+    """Which file of a set last set each attribute of a service."""
+    out: dict[str, Path] = {}
+    for f in files:
+        path = loader.ctx.confined(f, "compose file")
+        spec = ((loader.raw.get(path) or {}).get("services") or {}).get(service)
+        if isinstance(spec, dict):
+            out.update(dict.fromkeys(spec, f))
+    return out
+
+
 def load_project(
     ctx: CollectContext,
     files: list[Path],
@@ -282,5 +295,6 @@ def load_project(
             if wanted and not active & {str(p) for p in wanted}:
                 inactive.append(name)
                 continue
-            services[name] = Service(name, spec, f, svc_env_files)
+            origins = _origins(loader, files, name) if f == main else {}
+            services[name] = Service(name, spec, f, svc_env_files, origins)
     return Project(services, top_secrets, loader.unresolved, sorted(inactive))

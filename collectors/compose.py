@@ -192,6 +192,9 @@ class ComposeCollector(Collector[ComposeOptions]):
         elif spec.get("build") is not None:  # built from a Dockerfile: the service's own artifact
             result.records.append(Image(scope, service, service, None, None, f"{where}.build"))
         for key, value, at in _settings(spec, where):
+            origin = svc.origins.get(key.split(".", 1)[0])
+            if origin is not None and origin != svc.file:  # set by an override file
+                at = at.replace(shown, self.ctx.display(origin), 1)
             result.records.append(self.ctx.config_entry(scope, key, value, at))
         env: dict[str, tuple[str, str]] = {}
         for ef, required in svc.env_files:

@@ -77,12 +77,14 @@ class ConnectionCache:
 
     def __init__(self) -> None:
         self._items: dict[type[Any], Any] = {}
+        self._lock = threading.Lock()  # an environment's sources run concurrently
 
     def get(self, kind: type[T], factory: Callable[[], T]) -> T:
-        """The cached instance of `kind`, made by `factory` on first use."""
-        if kind not in self._items:
-            self._items[kind] = factory()
-        item: T = self._items[kind]
+        """The cached instance of `kind`, made by `factory` on first use (once)."""
+        with self._lock:
+            if kind not in self._items:
+                self._items[kind] = factory()
+            item: T = self._items[kind]
         return item
 
 

@@ -162,6 +162,13 @@ class Settings(BaseSettings):
         description="Files that collected files point to (env_file, extends, -r) must stay "
         "inside this directory; default: the config file's directory.",
     )
+    workers: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Sources collected at once, across environments (live sources wait on "
+        "the network; 1: one after another).",
+    )
     max_file_mb: float = Field(
         default=50, gt=0, le=1_000_000, allow_inf_nan=False, description="Largest file read."
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from parity.errors import ConfigError
 
 if TYPE_CHECKING:
-    from parity.app.pipeline import Progress
+    from parity.app.collect import Progress
     from parity.model import Snapshot
     from parity.model.findings import Report
     from parity.policies.model import Policy
@@ -55,7 +55,7 @@ def gather(
 ) -> dict[str, Snapshot]:
     """Collect the selected environments (the reference first), one snapshot each, with one
     fingerprint key for all of them."""
-    from parity.app.pipeline import collect_environment, gc_paused
+    from parity.app.collect import collect_environments, gc_paused
     from parity.secrets.guard import SecretGuard
 
     if not settings.environments:
@@ -69,14 +69,15 @@ def gather(
             f"{settings.config_file}: no environment has a source to collect",
             hint="run `parity init` to scaffold sources from the repository's files",
         )
-    guard = SecretGuard()
     with gc_paused():
-        return {
-            name: collect_environment(
-                settings, name, guard=guard, progress=progress, debug=debug, policy=policy
-            )
-            for name in settings.select(env)
-        }
+        return collect_environments(
+            settings,
+            settings.select(env),
+            guard=SecretGuard(),
+            progress=progress,
+            debug=debug,
+            policy=policy,
+        )
 
 
 def run_check(
@@ -111,7 +112,7 @@ def run_snapshot(
     settings: Settings, environment: str, *, debug: bool = False, progress: Progress | None = None
 ) -> Snapshot:
     """One environment's snapshot (its failed sources are data in it)."""
-    from parity.app.pipeline import collect_environment, gc_paused
+    from parity.app.collect import collect_environment, gc_paused
 
     with gc_paused():
         return collect_environment(settings, environment, progress=progress, debug=debug)
@@ -149,7 +150,8 @@ def run_diff(
 ) -> Result:
     """B against A; each an environment, a snapshot file or a stored snapshot
     (`production@latest~1`): an environment against its own past is allowed."""
-    from parity.app.pipeline import build_report, collect_environment
+    from parity.app.collect import collect_environment
+    from parity.app.pipeline import build_report
     from parity.store import load_snapshot
 
     def get(x: str) -> Snapshot:

@@ -1,214 +1,28 @@
-"""The pipeline: collect each environment, evaluate the policy, build the report."""
+"""The pipeline after collection (parity.app.collect): the project's policy, production roles,
+evaluation, the report; and progress on stderr."""
 
 from __future__ import annotations
 
-import gc
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from parity import __version__
 from parity.align.normalize import EnvNormalizer
-from parity.errors import CollectorError, ConfigError, ParseError
+from parity.app.collect import Progress, gc_paused
+from parity.errors import ConfigError
 from parity.model import (
     CollectionError,
-    ConfigEntry,
-    Notice,
-    Record,
-    RefBackend,
     Snapshot,
-    SourceInfo,
-    record_groups,
 )
 from parity.model.findings import Report, Severity, Summary, ToolInfo
 from parity.policies.scoring import score
-from parity.secrets.guard import SecretGuard
-from parity.settings import Settings, expand_vars
+from parity.settings import Settings
 
 if TYPE_CHECKING:
     from parity.policies.model import Policy
-
-Progress = Callable[[str], None]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: records are acyclic, and GC passes over millions of them halve
-    collection speed for nothing (reference counting still frees everything)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def collect_environment(
-    settings: Settings,
-    env_name: str,
-    *,
-    guard: SecretGuard | None = None,
-    progress: Progress | None = None,
-    debug: bool = False,
-    policy: Policy | None = None,
-) -> Snapshot:
-    """Run every source of one environment; a failing source becomes a CollectionError.
-
-    The policy is consulted for how to read structure (list identities), never for verdicts.
-    """
-    from parity.collectors import get_collector
-    from parity.collectors.interface import CollectContext
-
-    env = settings.environment(env_name)
-    policy = policy or project_policy(settings)
-    ctx = CollectContext(
-        env_name,
-        settings.config_dir,
-        guard or SecretGuard(),
-        connections=env.connections,
-        list_keys=policy.list_keys,
-        root=settings.resolve_path(settings.root) if settings.root else None,
-        max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
-    )
-    started = datetime.now(UTC).replace(microsecond=0)
-    records: list[Record] = []
-    errors: list[CollectionError] = []
-    notices: list[Notice] = []
-    sources: list[SourceInfo] = []
-    for i, src in enumerate(env.sources):
-        where = f"environments.{env_name}.sources[{i}]"
-        cls = get_collector(src.type)
-        options = cls.Options(**expand_vars(src.options, f"{settings.config_file}: {where}"))
-        hidden = expansions(src.options)
-        collector = cls(options, ctx)
-        location = unexpand(collector.location(), hidden) or collector.type_name
-        sources.append(SourceInfo(type=src.type, name=collector.scope, location=location))
-        if progress:
-            progress(f"collecting {env_name}: {src.type} ({location})")
-        label = f"{collector.scope} ({location})"
-        try:
-            result = collector.run()
-        except (CollectorError, ParseError) as e:
-            message, hint = unexpand(e.message, hidden) or e.message, unexpand(e.hint, hidden)
-        except ConfigError:
-            raise  # a configuration problem (the fingerprint key file, an option): exit 2
-        except Exception as e:  # fail closed: a collector bug must never pass the gate
-            if debug:
-                raise
-            message = f"internal error ({type(e).__name__}) in the {src.type} collector"
-            hint = "re-run with --debug for a traceback and report it"
-        else:
-            if hidden:
-                result.records[:] = [unexpand_record(r, hidden) for r in result.records]
-            records.extend(result.records)
-            sources[-1] = sources[-1].model_copy(update={"groups": record_groups(result.records)})
-            notices.extend(result.notices)
-            for sub_scope, err in result.partial:
-                errors.append(
-                    CollectionError(
-                        environment=env_name,
-                        collector=src.type,
-                        source=f"{sub_scope} ({location})",
-                        scope=sub_scope,
-                        message=unexpand(err.message, hidden) or err.message,
-                        hint=unexpand(err.hint, hidden),
-                    )
-                )
-            continue
-        errors.append(
-            CollectionError(
-                environment=env_name,
-                collector=src.type,
-                source=label,
-                scope=collector.scope,
-                message=message,
-                hint=hint,
-            )
-        )
-    return Snapshot(
-        environment=env_name,
-        collected_at=started,
-        parity_version=__version__,
-        sources=tuple(sources),
-        records=tuple(resolve_env_refs(records)),
-        errors=tuple(errors),
-        notices=tuple(notices),
-    )
-
-
-def expansions(options: object) -> dict[str, str]:
-    """Values that `${VAR}` in a source's options expanded to, mapped back to `${VAR}`: a
-    token in `path = "${TOK}.env"` must never be echoed (a location, an error, a record's
-    source all show `${TOK}.env`)."""
-    out: dict[str, str] = {}
-    if isinstance(options, str):
-        for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", options):
-            value = os.environ.get(name, "")
-            if len(value) >= 3:
-                out[value] = "${" + name + "}"
-    elif isinstance(options, list | tuple):
-        for v in options:
-            out.update(expansions(v))
-    elif isinstance(options, dict):
-        for v in options.values():
-            out.update(expansions(v))
-    return out
-
-
-def unexpand(text: str | None, hidden: dict[str, str]) -> str | None:
-    """text with expanded values shown as the `${VAR}` they came from (longest first)."""
-    if not text or not hidden:
-        return text
-    for value in sorted(hidden, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, hidden[value])
-    return text
-
-
-def unexpand_record(record: Record, hidden: dict[str, str]) -> Record:
-    source = record.source
-    if any(v in source for v in hidden):
-        return record._replace(source=unexpand(source, hidden) or source)
-    return record
-
-
-def resolve_env_refs(records: list[Record]) -> list[Record]:
-    """Keys an environment variable supplies at run time (node-config's env map) take the
-    variable's value where another source of the same environment sets it (a `.env`, the
-    process environment, a container's env): that is the value the process sees."""
-    refs = [
-        i
-        for i, r in enumerate(records)
-        if isinstance(r, ConfigEntry)
-        and r.value_ref is not None
-        and r.value_ref.backend == RefBackend.ENV
-    ]
-    if not refs:
-        return records
-    env_vars = {
-        r.key: r
-        for r in records
-        if isinstance(r, ConfigEntry) and r.env_var and r.value_ref is None
-    }
-    out = list(records)
-    for i in refs:
-        r = out[i]
-        assert isinstance(r, ConfigEntry) and r.value_ref is not None
-        found = env_vars.get(r.value_ref.name)
-        if found is not None:
-            out[i] = r._replace(
-                value=found.value,
-                fingerprint=found.fingerprint,
-                structured=found.structured,
-                value_ref=None,
-                source=found.source,
-            )
-    return out
 
 
 def missing_snapshot(environment: str, directory: object) -> Snapshot:

@@ -13,6 +13,7 @@ import hmac
 import os
 import stat
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,11 +181,14 @@ class SecretGuard:
 
     def __init__(self) -> None:
         self._fp: Fingerprinter | None = None
+        self._lock = threading.Lock()  # sources run concurrently: one key, loaded once
 
     def fingerprint(self, value: str) -> str:
         """Fingerprint a secret; the key is loaded only the first time a secret is seen."""
         if self._fp is None:
-            self._fp = load_fingerprinter()
+            with self._lock:
+                if self._fp is None:
+                    self._fp = load_fingerprinter()
         return self._fp(value)
 
     def classify(self, key: str, value: str) -> tuple[str | None, str | None]:

@@ -82,9 +82,14 @@ def is_capacity(ctx: RuleContext, r: ConfigEntry, other: str | None = None) -> b
 def _owner(key: str, start: int) -> str:
     """The key prefix that owns a capacity setting: up to the last list element before it
     (an app of a values file), else its first part (a sub-chart), else nothing (the scope)."""
-    parts = key_parts(key)[:start]
+    parts = [p for p in key_parts(key)[:start] if p.element or p.name not in _WRAPPERS]
     end = max((p.end for p in parts if p.element), default=parts[-1].end if parts else 0)
     return key[:end]
+
+
+# Keys that only wrap a unit's sizing (compose `deploy.resources`, a manifest's `spec`): the
+# unit is what holds them, not the wrapper.
+_WRAPPERS = {"deploy", "spec", "template"}
 
 
 def _unit(ctx: RuleContext, env: str, r: ConfigEntry, start: int) -> tuple[Unit, str]:

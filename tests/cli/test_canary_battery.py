@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from parity.app.pipeline import collect_environment
+from parity.app.collect import collect_environment
 from parity.settings import load_settings
 
 from conftest import cli

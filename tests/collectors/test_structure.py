@@ -86,7 +86,7 @@ def test_compose_interpolation_include_and_extends(tmp_path: Path) -> None:
     from parity.settings import load_settings
 
     settings = load_settings(str(tmp_path / "p" / "parity.toml"))
-    from parity.app.pipeline import collect_environment
+    from parity.app.collect import collect_environment
 
     snap = collect_environment(settings, "production")
     recs = {(getattr(x, "scope", ""), getattr(x, "key", "")): x for x in snap.records}

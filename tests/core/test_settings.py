@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parity.app.pipeline import collect_environment
+from parity.app.collect import collect_environment
 from parity.errors import ConfigError
 from parity.settings import load_settings
 
