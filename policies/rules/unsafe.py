@@ -10,6 +10,7 @@ from parity.align.values import canonical_scalar, url_host
 from parity.model import ConfigEntry, Image, Kind, RefBackend
 
 from ..vocabulary import vocabulary
+from ._display import once_per_source
 from .interface import Draft, RuleContext, rule
 
 _TRUTHY = {"1", "true", "yes", "on", "y"}
@@ -87,7 +88,19 @@ def _source_binds(value: str) -> list[str]:
     except ValueError:
         return []
     binds = [str(v).split(":", 1)[0] for v in items if isinstance(v, str) and ":" in v]
-    return [b for b in binds if b == "." or b.startswith(("./", "../"))]
+    return [b for b in binds if _source_dir(b)]
+
+
+# A relative bind whose first directory is one of these is the repository's code (a mounted
+# `./configuration` or `./certs` directory is configuration, not the code under test).
+_SOURCE_DIRS = {"", ".", "..", "src", "app", "lib", "code", "source"}
+
+
+def _source_dir(bind: str) -> bool:
+    if not (bind in (".", "..") or bind.startswith(("./", "../"))):
+        return False
+    parts = [p for p in bind.split("/") if p not in (".", "..")]
+    return not parts or parts[0] in _SOURCE_DIRS
 
 
 def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | None:
@@ -96,7 +109,10 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
     flag = value.strip().lower()
     if _INSECURE_ON.search(leaf) and flag in _TRUTHY:
         return f"{key}={value} turns off transport security"
-    if (_VERIFY_OFF.search(leaf) or leaf == "node_tls_reject_unauthorized") and flag in _FALSY:
+    negated = _INSECURE_ON.search(leaf) or "skip" in leaf or "disable" in leaf
+    if (
+        (_VERIFY_OFF.search(leaf) and not negated) or leaf == "node_tls_reject_unauthorized"
+    ) and flag in _FALSY:  # `SKIP_TLS_VERIFY=false` keeps verification on
         return f"{key}={value} turns off certificate verification"
     env_keys = _ENV_KEYS | {k.lower() for k in mode_keys}
     if (leaf == "debug" or leaf.endswith("_debug")) and value.strip().lower() in _TRUTHY:
@@ -140,7 +156,12 @@ def unsafe_value(key: str, value: str, mode_keys: Iterable[str] = ()) -> str | N
     ),
 )
 def unsafe_prod_value(ctx: RuleContext) -> Iterator[Draft]:
-    """Debug on, development modes, loopback URLs and dev servers in production-like envs."""
+    """Debug on, development modes, loopback URLs and dev servers in production-like envs;
+    once per source line (an env_file three services read is one finding)."""
+    yield from once_per_source(_unsafe(ctx))
+
+
+def _unsafe(ctx: RuleContext) -> Iterator[Draft]:
     for env in ctx.envs:
         if not ctx.production_like[env]:
             continue

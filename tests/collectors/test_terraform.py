@@ -248,3 +248,24 @@ def test_diff_of_two_module_folders_needs_no_configuration() -> None:
     report = json.loads(r.out)
     assert report["environments"] == ["production", "staging"]  # what the paths name
     assert any(f["rule"] == "protection-drift" for f in report["findings"])
+
+
+def test_literal_secrets_and_sensitive_values_never_reach_a_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text(
+        'variable "webhook" {\n  sensitive = true\n}\n'
+        'resource "aws_db_instance" "db" {\n  password = "tf-canary-literal-Zq81xW"\n'
+        '  notes = "${var.webhook}/hook"\n}\n'
+        'provider "aws" {\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n}\n'
+    )
+    (tmp_path / "m" / "terraform.tfvars").write_text('webhook = "tf-canary-sensitive-Qm4"\n')
+    (tmp_path / "parity.toml").write_text(
+        '[environments.production]\nsources = [{ type = "terraform", path = "m" }]\n'
+    )
+    r = cli("snapshot", "production", "-c", str(tmp_path / "parity.toml"))
+    assert r.code == 0, r.err
+    for canary in ("tf-canary-literal-Zq81xW", "tf-canary-sensitive-Qm4", "AKIAIOSFODNN7EXAMPLE"):
+        assert canary not in r.out + r.err
+    records = {rec["key"]: rec for rec in json.loads(r.out)["records"]}
+    assert records["aws_db_instance.db.password"]["fingerprint"]
+    assert records["aws_db_instance.db.notes"]["value"] == "${var.webhook}/hook"  # withheld

@@ -455,3 +455,24 @@ def test_structured_delta_never_shows_a_value_under_a_secret_key() -> None:
     message = _structured_drift("settings", {"db": {"password": "a"}}, {"db": {"password": "b"}})
     assert "db.password is <secret: redacted>" in message
     assert "'a'" not in message and "'b'" not in message
+
+
+def test_double_negatives_and_configuration_binds_are_not_unsafe() -> None:
+    from parity.policies.rules.unsafe import unsafe_value
+
+    assert unsafe_value("REDIS_INSECURE_SKIP_TLS_VERIFY", "false") is None  # verification on
+    assert unsafe_value("REDIS_INSECURE_SKIP_TLS_VERIFY", "true")  # verification off
+    assert unsafe_value("SSL_VERIFY", "false")
+    assert unsafe_value("volumes", '["./configuration:/etc/app/config:ro"]') is None
+    assert unsafe_value("volumes", '[".:/code"]')
+    assert unsafe_value("volumes", '["./src:/app/src", "data:/var/lib"]')
+    assert unsafe_value("privileged", "true") and unsafe_value("privileged", "false") is None
+
+
+def test_one_env_file_line_read_by_three_services_is_one_unsafe_finding() -> None:
+    def debug(scope: str) -> ConfigEntry:
+        return ConfigEntry(scope, "DEBUG", "true", "env/app.env:3", env_var=True)
+
+    r = report_for(snap("production", debug("compose/web"), debug("compose/worker")))
+    (f,) = [f for f in r.findings if f.rule == "unsafe-prod-value"]
+    assert "also used by: compose/worker" in f.message
