@@ -13,6 +13,7 @@ other, its build context, target and args compared.
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Iterator
 from typing import Any
@@ -33,7 +34,10 @@ from .interface import BaseOptions, Collector, CollectorResult
 class ComposeOptions(BaseOptions):
     """Options of the compose collector."""
 
-    path: str | None = Field(default=None, description="The compose file.")
+    path: str | None = Field(
+        default=None,
+        description="The compose file, or a COMPOSE_FILE-style list (`a.yaml:b.yaml`).",
+    )
     paths: list[str] = Field(
         default_factory=list,
         description="Several compose files merged in order, as `docker compose -f a -f b` "
@@ -52,8 +56,10 @@ class ComposeOptions(BaseOptions):
         return self
 
     def files(self) -> list[str]:
-        """The compose files, base first."""
-        return ([self.path] if self.path else []) + list(self.paths)
+        """The compose files, base first; `path` may be a COMPOSE_FILE-style list
+        (`compose.yaml:compose.prod.yaml`, the platform's path separator)."""
+        first = [p for p in self.path.split(os.pathsep) if p] if self.path else []
+        return first + list(self.paths)
 
     fingerprint_secret_files: bool = Field(
         default=True,

@@ -99,6 +99,13 @@ def test_a_file_set_is_one_project(tree: Any) -> None:
     assert recs[("compose/web", "restart")].value == "always"
 
 
+def test_a_compose_file_style_list_is_a_file_set(tree: Any) -> None:
+    root = tree({"compose.yaml": BASE, "compose.production.yaml": PROD})
+    listed = records(root, path="compose.yaml:compose.production.yaml")
+    assert listed[("compose/web", "restart")].value == "always"
+    assert listed == records(root, paths=["compose.yaml", "compose.production.yaml"])
+
+
 def test_profiles_decide_which_services_run(tree: Any) -> None:
     root = tree({"compose.yaml": BASE})
     assert ("compose/debugger", "image") not in records(root, path="compose.yaml")
