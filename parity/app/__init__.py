@@ -12,7 +12,7 @@ so the stages never import each other upwards.
     result = run_check(load_settings("parity.toml"))
     print(result.report.summary.by_severity)
 
-Modules: `commands` (the run_* functions), `pipeline` (collecting one environment, building a
+Modules: `commands` (the run_* functions), `collect` (concurrent collection), `pipeline` (building a
 report from snapshots), `audit` (new/persisting/resolved marks, the webhook), `baseline` (the
 waiver file), `scaffold` (`parity init`'s inference of sources from a repository, also used by
 a zero-config `parity diff`).
