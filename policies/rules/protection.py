@@ -109,20 +109,24 @@ def protection_drift(ctx: RuleContext) -> Iterator[Draft]:
 def _aligned(
     ctx: RuleContext, env: str, on: Vocabulary, off: Vocabulary
 ) -> Iterator[tuple[tuple[str, str], ConfigEntry | None, ConfigEntry | None]]:
-    """(group, reference's entry, env's entry) for every protection key either side sets."""
+    """(group, reference's entry, env's entry) for every protection key either side sets:
+    candidates found at C speed in each side's key index (a million keys, a dozen words)."""
     words = _literals(ctx.policy.protection_keys)
+    candidates: set[str] = set()
+    for side in (ctx.reference, env):
+        records, _, keys = ctx.config(side)
+        hits = keys.find(words) if words else range(len(records))
+        candidates.update(records[i].key for i in hits)
+    candidates = {k for k in candidates if on.names(k, depth=1) or off.names(k, depth=1)}
+    if not candidates:
+        return
     ref_groups = ctx.indexes[ctx.reference].groups
     env_groups = ctx.indexes[env].groups
     for group in sorted(set(ref_groups) | set(env_groups)):
         if group[0] != Kind.CONFIG:
             continue
         a_recs, b_recs = ref_groups.get(group, {}), env_groups.get(group, {})
-        for key in sorted(set(a_recs) | set(b_recs)):
-            low = key.lower()
-            if words and not any(w in low for w in words):
-                continue  # a cheap prefilter: a million keys, a dozen protection words
-            if not (on.names(key, depth=1) or off.names(key, depth=1)):
-                continue
+        for key in sorted(candidates & (a_recs.keys() | b_recs.keys())):
             a, b = a_recs.get(key), b_recs.get(key)
             if isinstance(a, ConfigEntry | None) and isinstance(b, ConfigEntry | None):
                 yield group, a, b
