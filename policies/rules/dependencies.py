@@ -60,9 +60,12 @@ def pin(ecosystem: str, name: str, version: str) -> str:
         return f"{name}=={version}"
     if ecosystem == "npm":
         return f"npm install {name}@{version} --save-exact"
-    if ecosystem == "terraform-module":  # `label:source`; a git source pins with ?ref=
+    if ecosystem == "terraform-module":  # `label:source`
         label, _, source = name.partition(":")
-        return f'module "{label}" {{ source = "{source}", version/ref = "{version}" }}'
+        segments = source.split("//")[0].split("/")
+        if "." in segments[0] and len(segments) != 4:  # a git host: pinned by ?ref=
+            return f'module "{label}" {{ source = "…{source}?ref={version}" }}'
+        return f'module "{label}" {{ version = "{version}" }}'  # a registry module
     if ecosystem == "terraform-provider":
         return f'required_providers {{ {name.rsplit("/", 1)[-1]} = {{ version = "{version}" }} }}'
     return f"{name} {version}"

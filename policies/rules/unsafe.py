@@ -215,30 +215,37 @@ def _unsafe(ctx: RuleContext) -> Iterator[Draft]:
                 )
 
 
+# What fixes each kind of unsafe value: (words of the reason, the fix) — never "copy another
+# environment's setting". `{key}` and `{env}` are filled in.
+_REMEDIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("debug mode",), "turn debug off in {env} ({key}=false or unset)"),
+    (("development mode",), "set {key} to its production mode in {env}"),
+    (
+        ("development server",),
+        "run a production server (gunicorn/uvicorn without --reload, next start, …)",
+    ),
+    (("points at",), "point {key} at the real service's host, or run that service as a sidecar"),
+    (("logging on", "logs every SQL"), "log at INFO or above in {env} ({key})"),
+    (("devtools",), "leave spring-boot-devtools out of production builds"),
+    (("actuator",), "expose only health and info in {env}"),
+    (
+        ("transport security", "certificate verification"),
+        "remove {key} and fix the certificate or CA bundle instead",
+    ),
+    (("publishes",), "stop publishing the port; reach the datastore over the internal network"),
+    (
+        ("privileged",),
+        "drop privileged in {env}; grant the one capability needed (cap_add) instead",
+    ),
+    (("bind-mount",), "ship the code in the image: remove the source bind mount in {env}"),
+)
+
+
 def _remedy(why: str, key: str, env: str) -> str:
-    """The fix for this kind of unsafe value (never "copy another environment's setting")."""
-    if "debug mode" in why:
-        return f"turn debug off in {env} ({key}=false or unset)"
-    if "development mode" in why:
-        return f"set {key} to its production mode in {env}"
-    if "development server" in why:
-        return "run a production server (gunicorn/uvicorn without --reload, next start, …)"
-    if "points at" in why:
-        return f"point {key} at the real service's host, or run that service as a sidecar"
-    if "logging on" in why or "logs every SQL" in why:
-        return f"log at INFO or above in {env} ({key})"
-    if "devtools" in why:
-        return "leave spring-boot-devtools out of production builds"
-    if "actuator" in why:
-        return f"expose only health and info in {env}"
-    if "transport security" in why or "certificate verification" in why:
-        return f"remove {key} and fix the certificate or CA bundle instead"
-    if "publishes" in why:
-        return "stop publishing the port; reach the datastore over the internal network"
-    if "privileged" in why:
-        return f"drop privileged in {env}; grant the one capability needed (cap_add) instead"
-    if "bind-mount" in why:
-        return f"ship the code in the image: remove the source bind mount in {env}"
+    """The fix for this kind of unsafe value."""
+    for words, fix in _REMEDIES:
+        if any(w in why for w in words):
+            return fix.format(key=key, env=env)
     return f"change {key} in {env}"
 
 
